@@ -1,0 +1,50 @@
+// swift-tools-version:6.0
+// Sluice: a dataset and online-training data service for neural PDE surrogates.
+// Target layout and import rules: docs/architecture.md.
+import PackageDescription
+
+let package = Package(
+    name: "Sluice",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "sluice", targets: ["sluice"]),
+        .library(name: "ZeroMQ", targets: ["ZeroMQ"]),
+        .library(name: "HDF5", targets: ["HDF5"]),
+        .library(name: "SolverKit", targets: ["SolverKit"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+    ],
+    targets: [
+        // C libraries: one system-library target each, imported by exactly one Swift wrapper.
+        .systemLibrary(name: "CZeroMQ", pkgConfig: "libzmq", providers: [.apt(["libzmq3-dev"])]),
+        .systemLibrary(name: "CHDF5", pkgConfig: "hdf5", providers: [.apt(["libhdf5-dev"])]),
+        .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CLAPACK", pkgConfig: "lapacke", providers: [.apt(["liblapacke-dev"])]),
+        .systemLibrary(name: "CFFTW", pkgConfig: "fftw3", providers: [.apt(["libfftw3-dev"])]),
+
+        // Swift wrappers of the C libraries.
+        .target(name: "ZeroMQ", dependencies: ["CZeroMQ"]),
+        .target(name: "HDF5", dependencies: ["CHDF5"]),
+        .target(name: "SolverKit", dependencies: ["CFFTW", "CBLAS", "CLAPACK"]),
+
+        // Pure value types shared by everything (imports nothing).
+        .target(name: "SluiceModel"),
+
+        .executableTarget(
+            name: "sluice",
+            dependencies: [
+                "SluiceModel", "ZeroMQ", "HDF5", "SolverKit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+
+        // Tests.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ", "TestSupport"]),
+        .testTarget(name: "HDF5Tests", dependencies: ["HDF5", "TestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "SolverKitTests", dependencies: ["SolverKit", "TestSupport"]),
+    ]
+)

@@ -1,0 +1,2 @@
+import SluiceModel
+print(SluiceVersion.string)
