@@ -31,6 +31,8 @@ let package = Package(
 
         // Pure value types shared by everything (imports nothing).
         .target(name: "SluiceModel"),
+        // Reservoir policies, byte bound, seen counts, batch draws (pure, no I/O).
+        .target(name: "Reservoir", dependencies: ["SluiceModel"]),
 
         .executableTarget(
             name: "sluice",
@@ -46,5 +48,6 @@ let package = Package(
         .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ", "TestSupport"]),
         .testTarget(name: "HDF5Tests", dependencies: ["HDF5", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "SolverKitTests", dependencies: ["SolverKit", "TestSupport"]),
+        .testTarget(name: "ReservoirTests", dependencies: ["Reservoir", "TestSupport"]),
     ]
 )

@@ -1,0 +1,1 @@
+// Reservoir: see Reservoir.swift
