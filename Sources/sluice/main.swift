@@ -1,2 +1,0 @@
-import SluiceModel
-print(SluiceVersion.string)
