@@ -33,6 +33,8 @@ let package = Package(
         .target(name: "SluiceModel"),
         // Reservoir policies, byte bound, seen counts, batch draws (pure, no I/O).
         .target(name: "Reservoir", dependencies: ["SluiceModel"]),
+        // Encode/decode of every wire message (pure, no sockets).
+        .target(name: "Wire", dependencies: ["SluiceModel"]),
 
         .executableTarget(
             name: "sluice",
@@ -49,5 +51,6 @@ let package = Package(
         .testTarget(name: "HDF5Tests", dependencies: ["HDF5", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "SolverKitTests", dependencies: ["SolverKit", "TestSupport"]),
         .testTarget(name: "ReservoirTests", dependencies: ["Reservoir", "TestSupport"]),
+        .testTarget(name: "WireTests", dependencies: ["Wire", "TestSupport"]),
     ]
 )

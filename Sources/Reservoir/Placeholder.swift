@@ -1,1 +1,0 @@
-// Reservoir: see Reservoir.swift
