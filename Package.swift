@@ -5,7 +5,7 @@ import PackageDescription
 
 let package = Package(
     name: "Sluice",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "sluice", targets: ["sluice"]),
         .library(name: "ZeroMQ", targets: ["ZeroMQ"]),
@@ -15,6 +15,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
     ],
     targets: [
         // C libraries: one system-library target each, imported by exactly one Swift wrapper.
@@ -35,13 +36,26 @@ let package = Package(
         .target(name: "Reservoir", dependencies: ["SluiceModel"]),
         // Encode/decode of every wire message (pure, no sockets).
         .target(name: "Wire", dependencies: ["SluiceModel"]),
+        // ZeroMQ + Wire: sending and receiving protocol messages, heartbeats, reconnect back-off.
+        .target(name: "Transport", dependencies: ["ZeroMQ", "Wire", "SluiceModel"]),
+        // The reservoir server: ingest, credit, batch assembly, status.
+        .target(name: "Server", dependencies: [
+            "Transport", "Reservoir", "Wire", "ZeroMQ", "SluiceModel",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        // Swift clients: solver publisher, trainer client.
+        .target(name: "Clients", dependencies: [
+            "Transport", "Wire", "ZeroMQ", "SluiceModel",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
 
         .executableTarget(
             name: "sluice",
             dependencies: [
-                "SluiceModel", "ZeroMQ", "HDF5", "SolverKit",
+                "SluiceModel", "ZeroMQ", "HDF5", "SolverKit", "Wire", "Transport", "Reservoir", "Server", "Clients",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Yams", package: "Yams"),
             ]
         ),
 
@@ -52,5 +66,8 @@ let package = Package(
         .testTarget(name: "SolverKitTests", dependencies: ["SolverKit", "TestSupport"]),
         .testTarget(name: "ReservoirTests", dependencies: ["Reservoir", "TestSupport"]),
         .testTarget(name: "WireTests", dependencies: ["Wire", "TestSupport"]),
+        .testTarget(name: "TransportTests", dependencies: ["Transport", "TestSupport"]),
+        .testTarget(name: "ServerTests", dependencies: ["Server", "Clients", "Transport", "TestSupport"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["Clients", "Transport", "Wire", "ZeroMQ", "TestSupport"]),
     ]
 )

@@ -22,3 +22,24 @@ public struct WireLimits: Sendable, Hashable, Codable {
     /// The defaults.
     public static let standard = WireLimits()
 }
+
+extension WireLimits {
+    enum CodingKeys: String, CodingKey {
+        case maxFields, maxRank, maxNameBytes, maxParameters, maxFrameBytes, maxHeaderBytes, maxControlBytes
+        case maxBatchSamples
+    }
+
+    /// Decodes with the defaults for absent keys.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let d = WireLimits()
+        maxFields = try c.decodeIfPresent(Int.self, forKey: .maxFields) ?? d.maxFields
+        maxRank = try c.decodeIfPresent(Int.self, forKey: .maxRank) ?? d.maxRank
+        maxNameBytes = try c.decodeIfPresent(Int.self, forKey: .maxNameBytes) ?? d.maxNameBytes
+        maxParameters = try c.decodeIfPresent(Int.self, forKey: .maxParameters) ?? d.maxParameters
+        maxFrameBytes = try c.decodeIfPresent(Int.self, forKey: .maxFrameBytes) ?? d.maxFrameBytes
+        maxHeaderBytes = try c.decodeIfPresent(Int.self, forKey: .maxHeaderBytes) ?? d.maxHeaderBytes
+        maxControlBytes = try c.decodeIfPresent(Int.self, forKey: .maxControlBytes) ?? d.maxControlBytes
+        maxBatchSamples = try c.decodeIfPresent(Int.self, forKey: .maxBatchSamples) ?? d.maxBatchSamples
+    }
+}

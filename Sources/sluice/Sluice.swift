@@ -23,7 +23,7 @@ struct Sluice: AsyncParsableCommand {
               bench     measure ingest, serving and solver speed
             """,
         version: SluiceVersion.string,
-        subcommands: [VersionCommand.self]
+        subcommands: [ServeCommand.self, StatusCommand.self, SynthCommand.self, ConsumeCommand.self, VersionCommand.self]
     )
 }
 

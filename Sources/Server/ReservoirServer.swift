@@ -1,0 +1,191 @@
+import Foundation
+import Logging
+import Reservoir
+import SluiceModel
+import Transport
+import Wire
+import ZeroMQ
+
+/// The endpoints a server actually bound (wildcard ports resolved).
+public struct BoundEndpoints: Sendable, Codable, Equatable {
+    public var solver: String
+    public var consumer: String
+    public var control: String
+}
+
+/// The reservoir server: solvers stream samples in under credit, trainers pull batches out, admin tools read
+/// status. One thread owns the sockets and the reservoir (ZeroMQ sockets are single-threaded); libzmq's I/O
+/// threads move the bytes. Received payload frames become the reservoir's storage without a copy.
+///
+/// Use: `let server = try ReservoirServer(configuration:)`, `try server.bind()`, then `try server.run(until:)`
+/// on the same thread.
+public final class ReservoirServer {
+    public let configuration: ServerConfiguration
+    let logger: Logger
+    let context: Context
+    let codec: WireCodec
+    let startedAt = ContinuousClock.now
+    let wallStart = Date()
+
+    var solverSocket: Socket?
+    var consumerSocket: Socket?
+    var controlSocket: Socket?
+    public private(set) var endpoints: BoundEndpoints?
+
+    var reservoir: Reservoir<StoredSample>
+    var sessions: [PeerKey: Session] = [:]
+    var solverKeys: [PeerKey] = []
+    var trainerKeys: [PeerKey] = []
+    var members: [UInt64: MemberProgress] = [:]
+    var presence: [String: GroupPresence] = [:]
+    var schema: StreamSchema?
+    var totals = ServerStatus.Totals()
+    var rates = ServerStatus.Rates()
+    var rateMark: (at: ContinuousClock.Instant, totals: ServerStatus.Totals)
+    /// Bytes promised by credit granted and not yet used.
+    var reservedBytes = 0
+    var nextSessionNumber = 0
+    var creditCursor = 0
+    var stopping = false
+    var log = RateLimitedLog()
+
+    /// Called for every accepted sample (the archiver's tap). Runs on the server thread: keep it short.
+    public var onAccept: ((StoredSample) -> Void)?
+
+    public init(configuration: ServerConfiguration, logger: Logger = Logger(label: "sluice.server")) throws {
+        try configuration.validate()
+        self.configuration = configuration
+        self.logger = logger
+        self.codec = WireCodec(limits: configuration.limits)
+        self.context = try Context(ioThreads: configuration.ioThreads)
+        self.reservoir = try Reservoir(configuration: configuration.reservoir)
+        self.rateMark = (ContinuousClock.now, ServerStatus.Totals())
+    }
+
+    /// Binds the three ROUTER sockets and writes the endpoint file if one is configured.
+    @discardableResult
+    public func bind() throws -> BoundEndpoints {
+        let c = configuration
+        let solver = try Socket(context, type: .router)
+        // A ROUTER must tell us when a peer is gone instead of silently dropping replies.
+        try solver.setRouterMandatory(true)
+        // Inbound queue per solver: its credit window plus room for control messages. Credit keeps honest
+        // solvers far below it; a flooding peer is throttled by TCP once it is full.
+        try solver.setReceiveHighWaterMark(c.maxCreditSamples + 64)
+        try solver.setSendHighWaterMark(1000)
+        // Frames above the protocol limit make libzmq drop the connection before we ever allocate them.
+        try solver.setMaxMessageSize(Int64(c.limits.maxFrameBytes))
+        // On shutdown, give BYE messages half a second to leave.
+        try solver.setLinger(milliseconds: 500)
+        let consumer = try Socket(context, type: .router)
+        try consumer.setRouterMandatory(true)
+        // Trainers hold at most max_prefetch batches of credit; the rest is control traffic.
+        try consumer.setSendHighWaterMark(max(1000, c.maxPrefetch * 4))
+        try consumer.setReceiveHighWaterMark(1000)
+        try consumer.setMaxMessageSize(Int64(c.limits.maxControlBytes))
+        try consumer.setLinger(milliseconds: 500)
+        let control = try Socket(context, type: .router)
+        try control.setRouterMandatory(true)
+        try control.setMaxMessageSize(Int64(c.limits.maxControlBytes))
+        try control.setLinger(milliseconds: 500)
+
+        let bound = BoundEndpoints(solver: try solver.bind(c.solverEndpoint),
+                                   consumer: try consumer.bind(c.consumerEndpoint),
+                                   control: try control.bind(c.controlEndpoint))
+        solverSocket = solver
+        consumerSocket = consumer
+        controlSocket = control
+        endpoints = bound
+        if let path = c.endpointFile { try Self.writeEndpointFile(bound, to: path) }
+        logger.info("listening: solvers \(bound.solver), consumers \(bound.consumer), control \(bound.control)")
+        logger.info("reservoir: \(c.reservoir.policy), \(c.reservoir.capacityBytes) bytes, watermark \(c.reservoir.watermarkBytes) bytes, non-finite \(c.nonFinite.rawValue)")
+        for endpoint in [bound.solver, bound.consumer, bound.control] where Self.isNonLoopbackTCP(endpoint) {
+            logger.warning("PLAIN MODE on non-loopback endpoint \(endpoint): connections are neither authenticated nor encrypted")
+        }
+        return bound
+    }
+
+    static func writeEndpointFile(_ endpoints: BoundEndpoints, to path: String) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+        let data = try encoder.encode(endpoints)
+        let url = URL(fileURLWithPath: path)
+        let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())")
+        try data.write(to: temporary)
+        guard rename(temporary.path, url.path) == 0 else {
+            throw ConfigurationError("cannot write the endpoint file \(path): \(String(cString: strerror(errno)))")
+        }
+    }
+
+    static func isNonLoopbackTCP(_ endpoint: String) -> Bool {
+        guard endpoint.hasPrefix("tcp://") else { return false }
+        let host = endpoint.dropFirst(6).split(separator: ":").first.map(String.init) ?? ""
+        return !(host.hasPrefix("127.") || host == "localhost" || host == "[::1]" || host == "::1")
+    }
+
+    /// Runs the service loop until `stop` is requested, then shuts down gracefully: peers get BYE, and the final
+    /// counters are returned.
+    @discardableResult
+    public func run(until stop: StopFlag) throws -> ServerStatus {
+        if solverSocket == nil { try bind() }
+        guard let solver = solverSocket, let consumer = consumerSocket, let control = controlSocket else {
+            throw ConfigurationError("server sockets are not bound")
+        }
+        let poller = Poller()
+        try poller.register(solver)
+        try poller.register(consumer)
+        try poller.register(control)
+        while !stop.isRequested {
+            do {
+                try poller.poll(timeoutMilliseconds: 20)
+                try drain(solver, endpoint: .solver, budget: 4096)
+                try drain(consumer, endpoint: .consumer, budget: 1024)
+                try drain(control, endpoint: .control, budget: 256)
+                let now = ContinuousClock.now
+                try serveTrainers(now: now)
+                try grantCredits()
+                try checkLiveness(now: now)
+                expireGroups(now: now)
+                updateRates(now: now)
+            } catch let error as ZMQError where error.kind == .terminated {
+                break
+            }
+        }
+        return shutdown()
+    }
+
+    /// Receives and handles up to `budget` messages from one socket without blocking.
+    func drain(_ socket: Socket, endpoint: Endpoint, budget: Int) throws {
+        let maxFrames = configuration.limits.maxFields + 3
+        for _ in 0..<budget {
+            guard let (frames, excess) = try socket.receiveMultipart(dontWait: true, maxFrames: maxFrames) else { return }
+            try handle(frames, excessFrames: excess, from: socket, endpoint: endpoint)
+        }
+    }
+
+    /// Stops serving: BYE to every peer, final counters logged and returned, sockets closed.
+    func shutdown() -> ServerStatus {
+        stopping = true
+        for session in sessions.values {
+            _ = try? socket(for: session.key.endpoint)?.sendControl(.bye(Bye(reason: "shutting-down")),
+                                                                   to: session.identity, dontWait: true)
+        }
+        let final = status()
+        logger.info("stopped: \(final.totals.samplesIn) samples in (\(final.totals.bytesIn) bytes), \(final.totals.samplesOut) out in \(final.totals.batchesOut) batches, \(final.totals.rejectedTotal) rejected")
+        try? solverSocket?.close()
+        try? consumerSocket?.close()
+        try? controlSocket?.close()
+        solverSocket = nil
+        consumerSocket = nil
+        controlSocket = nil
+        return final
+    }
+
+    func socket(for endpoint: Endpoint) -> Socket? {
+        switch endpoint {
+        case .solver: solverSocket
+        case .consumer: consumerSocket
+        case .control: controlSocket
+        }
+    }
+}

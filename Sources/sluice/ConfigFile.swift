@@ -1,0 +1,138 @@
+import Foundation
+import Yams
+
+/// Loads YAML or JSON configuration files into `Codable` types: snake_case keys in the file, camelCase in Swift.
+/// Unknown keys are errors (a typo must not silently fall back to a default), and every error names the file and
+/// the key path.
+enum ConfigFile {
+    struct LoadError: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    static func load<T: Codable>(_ type: T.Type, from path: String) throws -> T {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw LoadError(description: "cannot read config file \(path): no such file or not readable")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw LoadError(description: "config file \(path) is not UTF-8 text")
+        }
+        return try decode(type, from: text, source: path)
+    }
+
+    static func decode<T: Codable>(_ type: T.Type, from text: String, source: String) throws -> T {
+        let object: Any
+        do {
+            object = try Yams.load(yaml: text) ?? [String: Any]()
+        } catch {
+            throw LoadError(description: "config file \(source) is not valid YAML: \(error)")
+        }
+        let json: Data
+        do {
+            json = try JSONSerialization.data(withJSONObject: normalise(object), options: [.fragmentsAllowed])
+        } catch {
+            throw LoadError(description: "config file \(source) holds values JSON cannot represent: \(error)")
+        }
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        let value: T
+        do {
+            value = try decoder.decode(T.self, from: json)
+        } catch let error as DecodingError {
+            throw LoadError(description: "config file \(source): \(describe(error))")
+        }
+        // Unknown keys: every key of the file must appear in the full re-encoding of what was decoded.
+        let encoder = JSONEncoder()
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        let known = try JSONSerialization.jsonObject(with: encoder.encode(value))
+        if let unknown = firstUnknownKey(normalise(object), known, path: "") {
+            throw LoadError(description: "config file \(source): unknown key '\(unknown.path)'\(unknown.known.isEmpty ? "" : "; known keys there: \(unknown.known.joined(separator: ", "))")")
+        }
+        return value
+    }
+
+    /// YAML loads dates and other types JSON lacks; keep what JSON has, stringify the rest.
+    static func normalise(_ value: Any) -> Any {
+        switch value {
+        case let d as [String: Any]: return d.mapValues(normalise)
+        case let d as [AnyHashable: Any]:
+            var out: [String: Any] = [:]
+            for (k, v) in d { out["\(k)"] = normalise(v) }
+            return out
+        case let a as [Any]: return a.map(normalise)
+        case is String, is Int, is Double, is Bool, is NSNull: return value
+        case let n as NSNumber: return n
+        default: return "\(value)"
+        }
+    }
+
+    static func firstUnknownKey(_ given: Any, _ known: Any, path: String) -> (path: String, known: [String])? {
+        if let g = given as? [String: Any] {
+            guard let k = known as? [String: Any] else { return nil }
+            for key in g.keys.sorted() {
+                let sub = path.isEmpty ? key : "\(path).\(key)"
+                guard let kv = k[key] else {
+                    // Optional values left unset are absent from the encoding too; accept explicit nulls.
+                    if g[key] is NSNull { continue }
+                    return (sub, k.keys.sorted())
+                }
+                if let found = firstUnknownKey(g[key] as Any, kv, path: sub) { return found }
+            }
+        } else if let g = given as? [Any], let k = known as? [Any] {
+            for (i, item) in g.enumerated() where i < k.count {
+                if let found = firstUnknownKey(item, k[i], path: "\(path)[\(i)]") { return found }
+            }
+        }
+        return nil
+    }
+
+    static func describe(_ error: DecodingError) -> String {
+        func path(_ c: DecodingError.Context) -> String {
+            let p = c.codingPath.map { $0.intValue.map { "[\($0)]" } ?? snake($0.stringValue) }.joined(separator: ".")
+            return p.isEmpty ? "the top level" : "'\(p)'"
+        }
+        switch error {
+        case .keyNotFound(let key, let c):
+            return "missing required key '\(snake(key.stringValue))' in \(path(c))"
+        case .typeMismatch(let type, let c):
+            return "\(path(c)) should be \(type): \(c.debugDescription)"
+        case .valueNotFound(let type, let c):
+            return "\(path(c)) is null but should be \(type)"
+        case .dataCorrupted(let c):
+            return "\(path(c)): \(c.debugDescription)"
+        @unknown default:
+            return "\(error)"
+        }
+    }
+
+    static func snake(_ camel: String) -> String {
+        var out = ""
+        for ch in camel {
+            if ch.isUppercase { out += "_" + ch.lowercased() } else { out.append(ch) }
+        }
+        return out
+    }
+}
+
+/// Parses byte sizes such as `1048576`, `64KiB`, `512 MiB`, `2GiB`, `1.5GB`.
+enum ByteSize {
+    static func parse(_ text: String) -> Int? {
+        let t = text.trimmingCharacters(in: .whitespaces)
+        let kib = 1024.0
+        let units: [(String, Double)] = [("KiB", kib), ("MiB", kib * kib), ("GiB", kib * kib * kib),
+                                         ("TiB", kib * kib * kib * kib), ("KB", 1e3), ("MB", 1e6), ("GB", 1e9),
+                                         ("TB", 1e12), ("K", kib), ("M", kib * kib), ("G", kib * kib * kib), ("B", 1)]
+        for (suffix, factor) in units where t.hasSuffix(suffix) {
+            guard let v = Double(t.dropLast(suffix.count).trimmingCharacters(in: .whitespaces)), v >= 0 else { return nil }
+            return Int(v * factor)
+        }
+        return Int(t)
+    }
+
+    static func format(_ bytes: Int) -> String {
+        let b = Double(bytes)
+        if b >= 1_073_741_824 { return String(format: "%.2f GiB", b / 1_073_741_824) }
+        if b >= 1_048_576 { return String(format: "%.1f MiB", b / 1_048_576) }
+        if b >= 1024 { return String(format: "%.1f KiB", b / 1024) }
+        return "\(bytes) B"
+    }
+}
