@@ -21,6 +21,11 @@ static inline hid_t chdf5_ieee_f64le(void)    { return H5T_IEEE_F64LE; }
 static inline hid_t chdf5_std_i32le(void)     { return H5T_STD_I32LE; }
 static inline hid_t chdf5_std_i64le(void)     { return H5T_STD_I64LE; }
 static inline hid_t chdf5_std_u8le(void)      { return H5T_STD_U8LE; }
+static inline hid_t chdf5_std_i16le(void)     { return H5T_STD_I16LE; }
+static inline hid_t chdf5_std_u16le(void)     { return H5T_STD_U16LE; }
+static inline hid_t chdf5_std_u32le(void)     { return H5T_STD_U32LE; }
+static inline hid_t chdf5_std_u64le(void)     { return H5T_STD_U64LE; }
+static inline hid_t chdf5_native_uint16(void) { return H5T_NATIVE_UINT16; }
 
 static inline hid_t chdf5_p_default(void)       { return H5P_DEFAULT; }
 static inline hid_t chdf5_p_file_access(void)   { return H5P_FILE_ACCESS; }
@@ -28,12 +33,25 @@ static inline hid_t chdf5_p_file_create(void)   { return H5P_FILE_CREATE; }
 static inline hid_t chdf5_p_dataset_create(void){ return H5P_DATASET_CREATE; }
 static inline hid_t chdf5_p_dataset_xfer(void)  { return H5P_DATASET_XFER; }
 static inline hid_t chdf5_p_link_create(void)   { return H5P_LINK_CREATE; }
+static inline hid_t chdf5_p_attribute_create(void) { return H5P_ATTRIBUTE_CREATE; }
 static inline hid_t chdf5_s_all(void)           { return H5S_ALL; }
 static inline hid_t chdf5_e_default(void)       { return H5E_DEFAULT; }
+static inline hid_t chdf5_fd_sec2(void)         { return H5FD_SEC2; }
 
 static inline unsigned chdf5_f_acc_rdonly(void) { return H5F_ACC_RDONLY; }
 static inline unsigned chdf5_f_acc_rdwr(void)   { return H5F_ACC_RDWR; }
 static inline unsigned chdf5_f_acc_trunc(void)  { return H5F_ACC_TRUNC; }
 static inline unsigned chdf5_f_acc_excl(void)   { return H5F_ACC_EXCL; }
 static inline hsize_t chdf5_s_unlimited(void)   { return H5S_UNLIMITED; }
+static inline size_t chdf5_t_variable(void)     { return H5T_VARIABLE; }
+
+/* Frees the memory HDF5 allocated for variable-length data read into `buf` (strings read as char*).
+   H5Dvlen_reclaim was renamed H5Treclaim in 1.12 (and the old name may be compiled out). */
+static inline herr_t chdf5_reclaim_vlen(hid_t type_id, hid_t space_id, void *buf) {
+#if H5_VERSION_GE(1, 12, 0)
+    return H5Treclaim(type_id, space_id, H5P_DEFAULT, buf);
+#else
+    return H5Dvlen_reclaim(type_id, space_id, H5P_DEFAULT, buf);
+#endif
+}
 #endif

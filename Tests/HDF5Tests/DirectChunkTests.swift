@@ -1,0 +1,56 @@
+import HDF5
+import TestSupport
+import Testing
+
+/// The little-endian bytes of `values`, the layout HDF5 stores unfiltered float32 chunks in.
+private func littleEndianBytes(_ values: [Float]) -> [UInt8] {
+    values.flatMap { value in withUnsafeBytes(of: value.bitPattern.littleEndian) { Array($0) } }
+}
+
+@Test func rawChunkWrittenWithFiltersSkippedReadsBackThroughNormalReads() throws {
+    let directory = try TemporaryDirectory()
+    defer { directory.remove() }
+    let path = directory.path("chunks.h5")
+    let top = (0..<16).map { Float($0) }  // rows 0...1, written through HDF5's filters
+    let bottom = (16..<32).map { Float($0) * -0.5 }  // rows 2...3, written as a raw chunk
+    do {
+        let file = try File(creating: path)
+        let u = try file.createDataset(
+            "u", of: Float.self, shape: [4, 8], chunk: [2, 8], compression: .deflate(level: 6))
+        try u.write(top, offset: [0, 0], count: [2, 8])
+        try u.writeChunk(littleEndianBytes(bottom), at: [2, 0], filterMask: .allFiltersSkipped)
+        try file.close()
+    }
+
+    let file = try File(opening: path)
+    let u = try file.openDataset("u")
+    #expect(try u.read(as: Float.self) == top + bottom)
+    #expect(try u.read(as: Float.self, offset: [2, 6], count: [2, 2]) == [-11, -11.5, -15, -15.5])
+
+    let raw = try #require(try u.readChunk(at: [2, 0]))
+    #expect(raw.filterMask == .allFiltersSkipped)
+    #expect(raw.bytes == littleEndianBytes(bottom))
+    // The chunk HDF5 wrote went through shuffle and deflate: all filters applied, bytes not the raw elements.
+    let filtered = try #require(try u.readChunk(at: [0, 0]))
+    #expect(filtered.filterMask == [])
+    #expect(filtered.bytes != littleEndianBytes(top))
+    #expect(!filtered.bytes.isEmpty)
+}
+
+@Test func rawChunkWritesCheckOffsetAndSize() throws {
+    let directory = try TemporaryDirectory()
+    defer { directory.remove() }
+    let file = try File(creating: directory.path("chunk-arguments.h5"))
+    let u = try file.createDataset("u", of: Float.self, shape: [4, 8], chunk: [2, 8], compression: .deflate())
+    #expect(try u.readChunk(at: [0, 0]) == nil)
+    let misaligned = #expect(throws: HDF5Error.self) {
+        try u.writeChunk(littleEndianBytes(Array(repeating: 1, count: 16)), at: [1, 0], filterMask: .allFiltersSkipped)
+    }
+    #expect(misaligned?.description.contains("does not start a chunk") == true)
+    let short = #expect(throws: HDF5Error.self) {
+        try u.writeChunk([1, 2, 3], at: [0, 0], filterMask: .allFiltersSkipped)
+    }
+    #expect(short?.description.contains("must be 64 bytes") == true)
+    let contiguous = try file.createDataset("v", of: Float.self, shape: [4])
+    #expect(throws: HDF5Error.self) { try contiguous.readChunk(at: [0]) }
+}
