@@ -68,6 +68,6 @@ let package = Package(
         .testTarget(name: "WireTests", dependencies: ["Wire", "TestSupport"]),
         .testTarget(name: "TransportTests", dependencies: ["Transport", "TestSupport"]),
         .testTarget(name: "ServerTests", dependencies: ["Server", "Clients", "Transport", "TestSupport"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["Clients", "Transport", "Wire", "ZeroMQ", "TestSupport"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["Clients", "Transport", "Wire", "ZeroMQ", "SluiceModel", "TestSupport"]),
     ]
 )

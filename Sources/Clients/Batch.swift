@@ -3,7 +3,8 @@ import Wire
 import ZeroMQ
 
 /// One batch as a trainer receives it: the header (per-sample metadata, field shapes) and one frame per field,
-/// read in place (no copy after libzmq received it).
+/// read in place (no copy after libzmq received it) whenever the frame is aligned for its element type; small
+/// frames that libzmq packed into its shared receive buffer at an odd offset are read through a copy.
 public struct Batch: @unchecked Sendable {
     // @unchecked: Message is immutable after receipt; BatchHeader is a value.
     public let header: BatchHeader
@@ -30,7 +31,19 @@ public struct Batch: @unchecked Sendable {
             throw ClientError(.failed, "field '\(name)' is \(header.fields[i].dtype), not \(T.dtype)")
         }
         return try frames[i].withUnsafeBytes { raw in
-            try raw.withMemoryRebound(to: T.self) { try body($0) }
+            // libzmq packs small frames into a shared receive buffer at any offset: view in place when aligned,
+            // else read through an aligned copy.
+            if let base = raw.baseAddress, Int(bitPattern: base) % MemoryLayout<T>.alignment == 0 {
+                return try raw.withMemoryRebound(to: T.self) { try body($0) }
+            }
+            let count = raw.count / MemoryLayout<T>.stride
+            let copy = [T](unsafeUninitializedCapacity: count) { buffer, initialized in
+                if count > 0, let dst = buffer.baseAddress, let src = raw.baseAddress {
+                    UnsafeMutableRawPointer(dst).copyMemory(from: src, byteCount: count * MemoryLayout<T>.stride)
+                }
+                initialized = count
+            }
+            return try copy.withUnsafeBufferPointer { try body($0) }
         }
     }
 

@@ -14,6 +14,7 @@ public enum FrameFile {
 
     public struct FormatError: Error, CustomStringConvertible {
         public let description: String
+        public init(description: String) { self.description = description }
     }
 
     public static func decode(_ bytes: [UInt8]) throws -> [[UInt8]] {
