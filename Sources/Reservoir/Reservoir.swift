@@ -3,8 +3,8 @@ import SluiceModel
 /// An in-memory, byte-bounded store of samples that serves them to consumer groups under a ``ReservoirPolicy``.
 ///
 /// The reservoir never copies payloads: it keeps each `Element` (usually a class holding received message buffers)
-/// with the byte size the caller gave at insert, and hands back every element it lets go of (evicted at insert,
-/// consumed at draw or leave) so the caller can release it. It does no I/O and takes no locks: the server owns one
+/// with the byte size the caller gave at insert, and hands back every element it lets go of (evicted at insert or
+/// by ``reclaim(bytes:)``, consumed at draw or leave) so the caller can release it. It does no I/O and takes no locks: the server owns one
 /// reservoir on one thread or actor, so the type is deliberately not `Sendable`.
 ///
 /// ## Invariants (checked after every operation by the tests)
@@ -12,9 +12,11 @@ import SluiceModel
 ///   room by eviction first.
 /// - `inserted == count + evicted + consumed`: every stored sample is present, was evicted to make room, or was
 ///   consumed (removed because no group needs it any more, under `.fifo` and `.firo`).
-/// - A sample's *required groups* are the groups active when it was inserted, minus those that left. It is *seen*
-///   once every required group has drawn it. A seen sample never becomes unseen, so `reclaimableBytes` only shrinks
-///   when an insert evicts (the server's credit rests on this).
+/// - A sample's *required groups* are the groups active when it was inserted, minus those that left (a sample
+///   stored while no group was active is adopted by the first group to join; see ``join(group:worldSize:)`` and
+///   ``leave(group:)``). It is *seen* once every required group has drawn it. A seen sample never becomes unseen,
+///   so `reclaimableBytes` only shrinks when an insert or ``reclaim(bytes:)`` evicts (the server's credit rests on
+///   this).
 /// - `.reservoir` evicts only seen samples; `.fifo` and `.firo` never evict.
 /// - While any group is active, every unseen sample has at least one required group.
 /// - Every random choice comes from one ``Xoshiro256StarStar`` seeded with the configuration's seed, and no choice
