@@ -252,3 +252,12 @@ final class PublisherPump: Sendable {
         state.update { $0.phase = .stopped }
     }
 }
+
+extension SolverPublisher: SampleSink {
+    /// Publishes a snapshot whose field buffers belong to the caller: copied once into messages.
+    public func write(_ header: SampleHeader, fields: [UnsafeRawBufferPointer]) throws {
+        try publish(header, payload: try fields.map { try Message(copying: $0) })
+    }
+
+    public func finish() throws { try finish(timeout: .seconds(30)) }
+}
