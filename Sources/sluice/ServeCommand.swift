@@ -1,6 +1,7 @@
 import ArgumentParser
 import Dispatch
 import Foundation
+import SluiceConfig
 import Logging
 import Reservoir
 import Server

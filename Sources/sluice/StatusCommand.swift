@@ -1,6 +1,7 @@
 import ArgumentParser
 import Clients
 import Foundation
+import SluiceConfig
 import Reservoir
 import Server
 

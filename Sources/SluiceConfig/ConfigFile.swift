@@ -4,12 +4,12 @@ import Yams
 /// Loads YAML or JSON configuration files into `Codable` types: snake_case keys in the file, camelCase in Swift.
 /// Unknown keys are errors (a typo must not silently fall back to a default), and every error names the file and
 /// the key path.
-enum ConfigFile {
-    struct LoadError: Error, CustomStringConvertible {
-        let description: String
+public enum ConfigFile {
+    public struct LoadError: Error, CustomStringConvertible, Sendable {
+        public let description: String
     }
 
-    static func load<T: Codable>(_ type: T.Type, from path: String) throws -> T {
+    public static func load<T: Codable>(_ type: T.Type, from path: String) throws -> T {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw LoadError(description: "cannot read config file \(path): no such file or not readable")
         }
@@ -19,7 +19,7 @@ enum ConfigFile {
         return try decode(type, from: text, source: path)
     }
 
-    static func decode<T: Codable>(_ type: T.Type, from text: String, source: String) throws -> T {
+    public static func decode<T: Codable>(_ type: T.Type, from text: String, source: String) throws -> T {
         let object: Any
         do {
             object = try Yams.load(yaml: text) ?? [String: Any]()
@@ -38,7 +38,11 @@ enum ConfigFile {
         do {
             value = try decoder.decode(T.self, from: json)
         } catch let error as DecodingError {
-            throw LoadError(description: "config file \(source): \(describe(error))")
+            var text = "config file \(source): \(describe(error))"
+            if case .keyNotFound(_, let context) = error, let here = node(normalise(object), at: context.codingPath) as? [String: Any] {
+                text += " (keys given there: \(here.keys.sorted().joined(separator: ", ")))"
+            }
+            throw LoadError(description: text)
         }
         // Unknown keys: every key of the file must appear in the full re-encoding of what was decoded.
         let encoder = JSONEncoder()
@@ -48,6 +52,17 @@ enum ConfigFile {
             throw LoadError(description: "config file \(source): unknown key '\(unknown.path)'\(unknown.known.isEmpty ? "" : "; known keys there: \(unknown.known.joined(separator: ", "))")")
         }
         return value
+    }
+
+    /// The value at a coding path in a JSON-like object.
+    static func node(_ root: Any, at path: [any CodingKey]) -> Any? {
+        var current: Any? = root
+        for key in path {
+            if let i = key.intValue { current = (current as? [Any]).flatMap { i < $0.count ? $0[i] : nil } } else {
+                current = (current as? [String: Any])?[snake(key.stringValue)]
+            }
+        }
+        return current
     }
 
     /// YAML loads dates and other types JSON lacks; keep what JSON has, stringify the rest.
@@ -114,8 +129,8 @@ enum ConfigFile {
 }
 
 /// Parses byte sizes such as `1048576`, `64KiB`, `512 MiB`, `2GiB`, `1.5GB`.
-enum ByteSize {
-    static func parse(_ text: String) -> Int? {
+public enum ByteSize {
+    public static func parse(_ text: String) -> Int? {
         let t = text.trimmingCharacters(in: .whitespaces)
         let kib = 1024.0
         let units: [(String, Double)] = [("KiB", kib), ("MiB", kib * kib), ("GiB", kib * kib * kib),
@@ -128,7 +143,7 @@ enum ByteSize {
         return Int(t)
     }
 
-    static func format(_ bytes: Int) -> String {
+    public static func format(_ bytes: Int) -> String {
         let b = Double(bytes)
         if b >= 1_073_741_824 { return String(format: "%.2f GiB", b / 1_073_741_824) }
         if b >= 1_048_576 { return String(format: "%.1f MiB", b / 1_048_576) }

@@ -1,0 +1,53 @@
+import Foundation
+import Server
+import SluiceConfig
+import Testing
+import TestSupport
+
+@Test("the example server config loads with every value it sets")
+func exampleServerConfig() throws {
+    let c = try ConfigFile.load(ServerConfiguration.self, from: repositoryRoot() + "/ops/config/server.example.yaml")
+    #expect(c.name == "sluice-demo")
+    #expect(c.reservoir.policy == .reservoir)
+    #expect(c.reservoir.capacityBytes == 1 << 30)
+    #expect(c.reservoir.watermarkBytes == 64 << 20)
+    #expect(c.reservoir.seed == 42)
+    #expect(c.nonFinite == .reject)
+    #expect(c.maxPrefetch == 16)
+    #expect(c.partialBatchAfterMs == ServerConfiguration().partialBatchAfterMs)
+    try c.validate()
+}
+
+@Test("broken config files fail with a message naming the file and the key", arguments: [
+    ("reservoir: {policy: fifo, capacity_bytes: 4096}\nheartbeat_msec: 10\n", "unknown key 'heartbeat_msec'"),
+    ("reservoir: {policy: fifo, capacity_bytez: 4096}\n", "keys given there: capacity_bytez, policy"),
+    ("reservoir: {policy: lifo, capacity_bytes: 4096}\n", "reservoir"),
+    ("reservoir: {policy: fifo}\n", "missing required key 'capacity_bytes'"),
+    ("heartbeat_ms: fast\n", "'heartbeat_ms'"),
+    ("reservoir: [1, 2\n", "not valid YAML"),
+])
+func brokenConfigs(text: String, expected: String) throws {
+    #expect {
+        _ = try ConfigFile.decode(ServerConfiguration.self, from: text, source: "bad.yaml")
+    } throws: { error in
+        let message = "\(error)"
+        return message.contains(expected) && message.contains("bad.yaml")
+    }
+}
+
+@Test("a missing config file is reported with its path")
+func missingConfigFile() {
+    #expect { _ = try ConfigFile.load(ServerConfiguration.self, from: "/nonexistent/server.yaml") } throws: {
+        "\($0)".contains("/nonexistent/server.yaml")
+    }
+}
+
+@Test("byte sizes parse with binary and decimal units")
+func byteSizes() {
+    #expect(ByteSize.parse("1024") == 1024)
+    #expect(ByteSize.parse("64KiB") == 65536)
+    #expect(ByteSize.parse("1.5 GiB") == 1_610_612_736)
+    #expect(ByteSize.parse("2GB") == 2_000_000_000)
+    #expect(ByteSize.parse("lots") == nil)
+    #expect(ByteSize.format(1_048_576) == "1.0 MiB")
+}
