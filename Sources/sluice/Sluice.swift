@@ -23,7 +23,10 @@ struct Sluice: AsyncParsableCommand {
               bench     measure ingest, serving and solver speed
             """,
         version: SluiceVersion.string,
-        subcommands: [ServeCommand.self, StatusCommand.self, SynthCommand.self, ConsumeCommand.self, VersionCommand.self]
+        subcommands: [
+            ServeCommand.self, StatusCommand.self, BenchCommand.self,
+            SynthCommand.self, ConsumeCommand.self, VersionCommand.self,
+        ]
     )
 }
 
