@@ -59,6 +59,8 @@ public final class SolverPublisher {
         // Back-pressure: at most one sample waits in the pipe beyond what the pump holds.
         try pipe.setSendHighWaterMark(1)
         try pipe.setLinger(milliseconds: 0)
+        // A blocked publish wakes at least this often to notice a failed connection.
+        try pipe.setSendTimeout(milliseconds: 50)
         try pipe.connect(pipeEndpoint)
         try waitUntilReady(timeout: configuration.connection.connectTimeout)
     }
@@ -98,11 +100,13 @@ public final class SolverPublisher {
             throw ClientError(.failed, "sample member \(header.member) step \(header.step) is not valid: \(error)")
         }
         let frames = [try Message(bytes: Envelope.frame(.sample)), try Message(bytes: encoded)] + payload
+        // Fast path: the pipe has room. Otherwise block on it (woken the moment the pump takes a sample), checking
+        // every 50 ms whether the connection failed.
+        if try pipe.send(multipart: frames, dontWait: true) { return }
         while true {
             if case .failed(let error) = state.snapshot.phase { throw error }
             if case .stopped = state.snapshot.phase { throw ClientError(.closed, "the publisher's connection stopped") }
-            if try pipe.send(multipart: frames, dontWait: true) { return }
-            Thread.sleep(forTimeInterval: 0.0005)
+            if try pipe.send(multipart: frames) { return }
         }
     }
 
@@ -222,14 +226,24 @@ final class PublisherPump: Sendable {
                     break
                 }
             }
-            if pipeIndex >= 0, poller.events(at: pipeIndex).contains(.readable), let frames = try pipe.receiveMultipart(dontWait: true) {
-                if frames.count == 1, frames[0].count == 1 { finishing = true } else { pending = frames }
-            }
-            if let frames = pending, credit > 0, connection.ready != nil, let socket = connection.socket {
+            _ = pipeIndex
+            // Forward as many samples as credit allows; hold at most one when out of credit.
+            var forwarded = 0
+            while !finishing {
+                if pending == nil {
+                    guard let frames = try pipe.receiveMultipart(dontWait: true) else { break }
+                    if frames.count == 1, frames[0].count == 1 { finishing = true; break }
+                    pending = frames
+                }
+                guard let frames = pending, credit > 0, connection.ready != nil, let socket = connection.socket else { break }
                 try socket.send(multipart: frames)
                 credit -= 1
                 pending = nil
-                state.update { $0.sent += 1; $0.credit = credit }
+                forwarded += 1
+            }
+            if forwarded > 0 {
+                let c = credit
+                state.update { $0.sent += forwarded; $0.credit = c }
             }
             if finishing, pending == nil, !byeSent, connection.ready != nil {
                 try connection.send(.bye(Bye(reason: "done")))

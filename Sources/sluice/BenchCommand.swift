@@ -12,4 +12,7 @@ struct BenchCommand: ParsableCommand {
 
 /// Each benchmark registers here (one line per subcommand).
 let benchSubcommands: [any ParsableCommand.Type] = [
+    BenchIngestCommand.self,
+    BenchServeCommand.self,
+    BenchMemoryCommand.self,
 ]
