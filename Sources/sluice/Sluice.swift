@@ -21,10 +21,11 @@ struct Sluice: AsyncParsableCommand {
               inspect   summarise an HDF5 dataset
               status    show a running server's counters
               bench     measure ingest, serving and solver speed
+              demo      run a server, solver members and a trainer on this machine
             """,
         version: SluiceVersion.string,
         subcommands: [
-            ServeCommand.self, StatusCommand.self, BenchCommand.self,
+            ServeCommand.self, StatusCommand.self, DemoCommand.self, BenchCommand.self,
             SynthCommand.self, ConsumeCommand.self, VersionCommand.self,
         ]
     )

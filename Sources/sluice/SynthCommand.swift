@@ -117,14 +117,20 @@ struct ConsumeCommand: ParsableCommand {
         var failures: [String] = []
         var batches = 0
         let start = ContinuousClock.now
-        while samples == 0 || received.count < samples {
+        let interrupted = LockedValue(false)
+        let watcher = SignalWatcher(signals: [SIGINT, SIGTERM]) { _ in interrupted.set(true) }
+        defer { watcher.cancel() }
+        var idleSince = ContinuousClock.now
+        while (samples == 0 || received.count < samples) && !interrupted.value {
             let batch: Batch?
             do {
-                batch = try client.next(timeout: .milliseconds(Int(idleTimeout * 1000)))
+                batch = try client.next(timeout: .milliseconds(250))
             } catch let error as ClientError where error.kind == .timedOut {
-                break
+                if (ContinuousClock.now - idleSince).seconds >= idleTimeout { break }
+                continue
             }
             guard let batch else { break }
+            idleSince = ContinuousClock.now
             batches += 1
             if verify, let problem = try SyntheticSample.verify(batch) { failures.append(problem) }
             for e in batch.entries { received.append([e.member, e.step, e.sampleID, UInt64(e.serveCount)]) }
