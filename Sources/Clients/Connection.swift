@@ -31,8 +31,8 @@ public struct CurveClientKeys: Sendable {
     }
 }
 
-/// The pump thread's connection to the server: a DEALER that says HELLO, waits for READY, keeps heartbeats and
-/// reconnects with back-off. Owned by the pump thread only.
+/// A client's connection to the server: a DEALER that says HELLO, waits for READY, keeps heartbeats and
+/// reconnects with back-off. Not thread-safe: `ClientCore` guards it with a lock.
 final class Connection {
     let context: Context
     let options: ConnectionOptions
@@ -40,8 +40,11 @@ final class Connection {
     let codec = WireCodec()
     let logger: Logger
     private(set) var socket: Socket?
+    private var poller: Poller?
     private(set) var liveness: Liveness<ContinuousClock.Instant>
     private(set) var ready: Ready?
+    /// When a lost connection is opened again (nil while connected).
+    private(set) var reconnectAt: ContinuousClock.Instant?
     var backoff = Backoff()
 
     init(context: Context, options: ConnectionOptions, hello: Hello, logger: Logger) {
@@ -54,7 +57,7 @@ final class Connection {
 
     /// Opens a new DEALER and sends HELLO. READY arrives later through `receive()`.
     func open() throws {
-        try socket?.close()
+        close()
         let dealer = try Socket(context, type: .dealer)
         // Unsent samples are worthless once we give up: do not block process exit on them.
         try dealer.setLinger(milliseconds: 200)
@@ -62,8 +65,12 @@ final class Connection {
             try dealer.makeCurveClient(serverKey: curve.serverPublicKey, keys: curve.keys)
         }
         try dealer.connect(options.endpoint)
+        let poller = Poller()
+        try poller.register(dealer)
         socket = dealer
+        self.poller = poller
         ready = nil
+        reconnectAt = nil
         liveness = Liveness(interval: options.heartbeat, now: .now)
         try dealer.sendControl(.hello(hello), dontWait: true)
         liveness.sent(at: .now)
@@ -72,6 +79,32 @@ final class Connection {
     func close() {
         try? socket?.close()
         socket = nil
+        poller = nil
+        ready = nil
+    }
+
+    /// Closes the socket and schedules a new connection after the next back-off delay.
+    func lost(_ why: String) {
+        close()
+        let delay = backoff.next()
+        reconnectAt = .now + delay
+        logger.warning("\(why); reconnecting to \(options.endpoint) in \(delay.seconds) s")
+    }
+
+    /// Opens again if a reconnection is due.
+    func reconnectIfDue() throws -> Bool {
+        guard socket == nil, let at = reconnectAt, ContinuousClock.now >= at else { return false }
+        try open()
+        return true
+    }
+
+    /// Waits up to `milliseconds` for something to arrive.
+    func wait(milliseconds: Int) throws {
+        guard let poller else {
+            if milliseconds > 0 { Thread.sleep(forTimeInterval: Double(milliseconds) / 1000) }
+            return
+        }
+        try poller.poll(timeoutMilliseconds: milliseconds)
     }
 
     /// Sends a control message if connected; returns whether it was queued.
@@ -83,7 +116,15 @@ final class Connection {
         return sent
     }
 
-    /// Receives one message without blocking; READY and HEARTBEAT are handled here and also returned.
+    /// Sends pre-built frames (a SAMPLE) if connected.
+    func send(frames: [Message]) throws -> Bool {
+        guard let socket else { return false }
+        let sent = try socket.send(multipart: frames, dontWait: true)
+        if sent { liveness.sent(at: .now) }
+        return sent
+    }
+
+    /// Receives one message without blocking; READY is noted here and also returned.
     func receive() throws -> WireMessage<Message>? {
         guard let socket, let frames = try socket.receiveMultipart(dontWait: true, maxFrames: 300)?.frames else { return nil }
         liveness.received(at: .now)
@@ -98,6 +139,7 @@ final class Connection {
 
     /// Heartbeat housekeeping; returns true if the server is considered lost.
     func tick() throws -> Bool {
+        guard socket != nil else { return false }
         switch liveness.check(at: .now) {
         case .none: return false
         case .sendHeartbeat:
@@ -105,15 +147,5 @@ final class Connection {
             return false
         case .peerLost: return true
         }
-    }
-
-    /// Waits `backoff.next()` (interruptible by `stop`) and opens again.
-    func reconnect(stop: PumpState) throws {
-        close()
-        let delay = backoff.next()
-        logger.warning("server \(options.endpoint) is silent; reconnecting in \(delay.seconds) s")
-        let deadline = ContinuousClock.now + delay
-        while ContinuousClock.now < deadline, !stop.stopRequested { Thread.sleep(forTimeInterval: 0.02) }
-        if !stop.stopRequested { try open() }
     }
 }

@@ -26,14 +26,15 @@ extension ReservoirServer {
         if let declared = session.hello.member, declared != header.member {
             return refuse("forbidden", "this session streams member \(declared), not member \(header.member)")
         }
-        var progress = members[header.member] ?? MemberProgress()
-        guard !progress.acceptedSteps.contains(header.step) else {
+        // Read the member's record in place: copying it out would copy its set of accepted steps (O(steps)).
+        let known = members[header.member]
+        guard known?.acceptedSteps.contains(header.step) != true else {
             return refuse("duplicate", "member \(header.member) step \(header.step) was already accepted")
         }
         if let problem = checkSchema(header) { return refuse("shape-mismatch", problem) }
-        if header.geometry != .triangleMesh {
+        if header.geometry != .triangleMesh, let first = known?.shapes {
             let shapes = header.fields.map(\.shape)
-            if let first = progress.shapes, first != shapes {
+            if first != shapes {
                 return refuse("shape-mismatch", "member \(header.member) step \(header.step) has field shapes \(shapes), but its first sample had \(first)")
             }
         }
@@ -55,13 +56,7 @@ extension ReservoirServer {
             return refuse("oversized", "a sample of \(sample.bytes) bytes exceeds the reservoir capacity \(reservoir.capacityBytes)")
         }
         if schema == nil { schema = Self.schema(of: header) }
-        progress.acceptedSteps.insert(header.step)
-        progress.lastStep = header.step
-        progress.lastTime = header.time
-        progress.attempt = max(progress.attempt, header.attempt)
-        if progress.shapes == nil { progress.shapes = header.fields.map(\.shape) }
-        if header.flags.contains(.final) { progress.done = true }
-        members[header.member] = progress
+        members[header.member, default: MemberProgress()].record(header)
         totals.samplesIn += 1
         totals.bytesIn += sample.bytes
         onAccept?(sample)

@@ -1,3 +1,4 @@
+import SluiceModel
 import Transport
 import Wire
 import ZeroMQ
@@ -77,6 +78,16 @@ struct MemberProgress {
     var connected = 0
     /// Field shapes of the member's first accepted sample; later samples must match (grids).
     var shapes: [[Int]]?
+
+    /// Notes an accepted sample (mutated in place inside the members dictionary, never copied out).
+    mutating func record(_ header: SampleHeader) {
+        acceptedSteps.insert(header.step)
+        lastStep = header.step
+        lastTime = header.time
+        attempt = max(attempt, header.attempt)
+        if shapes == nil { shapes = header.fields.map(\.shape) }
+        if header.flags.contains(.final) { done = true }
+    }
 }
 
 /// The field names, dtypes, roles, geometry and parameter names that every sample on this server shares, fixed by
