@@ -11,7 +11,7 @@ struct BenchMemoryCommand: ParsableCommand {
     )
 
     @Option(help: "Reservoir byte bound.")
-    var capacity = "256MiB"
+    var capacity = "1GiB"
 
     @Option(help: "Reservoir policy.")
     var policy = "reservoir"
