@@ -70,7 +70,7 @@ let package = Package(
         .testTarget(name: "ReservoirTests", dependencies: ["Reservoir", "TestSupport"]),
         .testTarget(name: "WireTests", dependencies: ["Wire", "TestSupport"]),
         .testTarget(name: "SluiceConfigTests", dependencies: ["SluiceConfig", "Server", "TestSupport"]),
-        .testTarget(name: "TransportTests", dependencies: ["Transport", "TestSupport"]),
+        .testTarget(name: "TransportTests", dependencies: ["Transport", "ZeroMQ", "TestSupport"]),
         .testTarget(name: "ServerTests", dependencies: ["Server", "Clients", "Transport", "Wire", "ZeroMQ", "SluiceModel", "TestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["Clients", "Transport", "Wire", "ZeroMQ", "SluiceModel", "TestSupport"]),
     ]

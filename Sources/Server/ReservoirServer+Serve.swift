@@ -108,8 +108,9 @@ extension ReservoirServer {
             solverEndpoint: endpoints?.solver ?? configuration.solverEndpoint,
             consumerEndpoint: endpoints?.consumer ?? configuration.consumerEndpoint,
             controlEndpoint: endpoints?.control ?? configuration.controlEndpoint,
-            security: [endpoints?.solver, endpoints?.consumer, endpoints?.control].contains { $0.map(Self.isNonLoopbackTCP) ?? false }
-                ? "plain (NOT authenticated, non-loopback)" : "plain (loopback/ipc)",
+            security: authenticator.map { "curve (\($0.summary))" }
+                ?? ([endpoints?.solver, endpoints?.consumer, endpoints?.control].contains { $0.map(Self.isNonLoopbackTCP) ?? false }
+                    ? "PLAIN on a non-loopback address: NOT authenticated or encrypted" : "plain (loopback/ipc)"),
             nonFinite: configuration.nonFinite.rawValue, stopping: stopping)
         let memberRows = members.keys.sorted().compactMap { m -> ServerStatus.Member? in
             guard let p = members[m] else { return nil }

@@ -30,6 +30,10 @@ public final class ReservoirServer {
     var solverSocket: Socket?
     var consumerSocket: Socket?
     var controlSocket: Socket?
+    /// CURVE: the ZAP handler and its socket; monitors that count failed handshakes.
+    var authenticator: Authenticator?
+    var zapSocket: Socket?
+    var monitors: [Socket] = []
     public private(set) var endpoints: BoundEndpoints?
 
     var reservoir: Reservoir<StoredSample>
@@ -66,6 +70,15 @@ public final class ReservoirServer {
     @discardableResult
     public func bind() throws -> BoundEndpoints {
         let c = configuration
+        if let directory = c.curveDirectory {
+            let auth = try Authenticator(directory: directory, logger: logger)
+            // The handler must be bound before any socket handshakes: libzmq asks it during every one.
+            let zap = try Socket(context, type: .rep)
+            try zap.setLinger(milliseconds: 0)
+            try zap.bind(Authenticator.zapEndpoint)
+            authenticator = auth
+            zapSocket = zap
+        }
         let solver = try Socket(context, type: .router)
         // A ROUTER must tell us when a peer is gone instead of silently dropping replies.
         try solver.setRouterMandatory(true)
@@ -89,6 +102,16 @@ public final class ReservoirServer {
         try control.setMaxMessageSize(Int64(c.limits.maxControlBytes))
         try control.setLinger(milliseconds: 500)
 
+        for (socket, endpoint) in [(solver, Endpoint.solver), (consumer, .consumer), (control, .control)] {
+            if let auth = authenticator, let domain = Authenticator.domains[endpoint] {
+                try socket.makeCurveServer(auth.serverKeys)
+                try socket.setZAPDomain(domain)
+            }
+            // Failed handshakes (a plain client, a wrong server key) never reach the application: count them
+            // from the socket's monitor.
+            monitors.append(try socket.monitor(events: [.handshakeFailedNoDetail, .handshakeFailedProtocol, .handshakeFailedAuth],
+                                               name: "\(endpoint)-\(ObjectIdentifier(self).hashValue)"))
+        }
         let bound = BoundEndpoints(solver: try solver.bind(c.solverEndpoint),
                                    consumer: try consumer.bind(c.consumerEndpoint),
                                    control: try control.bind(c.controlEndpoint))
@@ -99,8 +122,12 @@ public final class ReservoirServer {
         if let path = c.endpointFile { try Self.writeEndpointFile(bound, to: path) }
         logger.info("listening: solvers \(bound.solver), consumers \(bound.consumer), control \(bound.control)")
         logger.info("reservoir: \(c.reservoir.policy), \(c.reservoir.capacityBytes) bytes, watermark \(c.reservoir.watermarkBytes) bytes, non-finite \(c.nonFinite.rawValue)")
-        for endpoint in [bound.solver, bound.consumer, bound.control] where Self.isNonLoopbackTCP(endpoint) {
-            logger.warning("PLAIN MODE on non-loopback endpoint \(endpoint): connections are neither authenticated nor encrypted")
+        if let auth = authenticator {
+            logger.info("CURVE authentication and encryption on every endpoint (\(auth.summary))")
+        } else {
+            for endpoint in [bound.solver, bound.consumer, bound.control] where Self.isNonLoopbackTCP(endpoint) {
+                logger.warning("PLAIN MODE on non-loopback endpoint \(endpoint): connections are neither authenticated nor encrypted; use --curve-dir")
+            }
         }
         return bound
     }
@@ -135,9 +162,17 @@ public final class ReservoirServer {
         try poller.register(solver)
         try poller.register(consumer)
         try poller.register(control)
+        let zapIndex = try zapSocket.map { try poller.register($0) }
+        let monitorIndices = try monitors.map { try poller.register($0) }
         while !stop.isRequested {
             do {
                 try poller.poll(timeoutMilliseconds: 20)
+                if let i = zapIndex, poller.events(at: i).contains(.readable), let zap = zapSocket {
+                    try serviceZAP(zap)
+                }
+                for i in monitorIndices where poller.events(at: i).contains(.readable) {
+                    try serviceMonitor(poller.socket(at: i))
+                }
                 try drain(solver, endpoint: .solver, budget: 4096)
                 try drain(consumer, endpoint: .consumer, budget: 1024)
                 try drain(control, endpoint: .control, budget: 256)
@@ -175,10 +210,34 @@ public final class ReservoirServer {
         try? solverSocket?.close()
         try? consumerSocket?.close()
         try? controlSocket?.close()
+        for m in monitors { try? m.close() }
+        monitors = []
+        try? zapSocket?.close()
+        zapSocket = nil
         solverSocket = nil
         consumerSocket = nil
         controlSocket = nil
         return final
+    }
+
+    /// Answers pending ZAP requests.
+    func serviceZAP(_ zap: Socket) throws {
+        while let frames = try zap.receiveMultipart(dontWait: true, maxFrames: 16)?.frames {
+            guard let auth = authenticator else { return }
+            if let counter = try auth.answer(frames, on: zap) { totals.rejected[counter, default: 0] += 1 }
+        }
+    }
+
+    /// Counts failed handshakes reported by the monitors (ZAP refusals are counted by the handler already).
+    func serviceMonitor(_ monitor: Socket) throws {
+        while let frames = try monitor.receiveMultipart(dontWait: true, maxFrames: 4)?.frames {
+            guard let event = MonitorEvent(frames: frames) else { continue }
+            if event.kind == .handshakeFailedAuth { continue }
+            if event.kind == .handshakeFailedNoDetail || event.kind == .handshakeFailedProtocol {
+                totals.rejected["handshake-failed", default: 0] += 1
+                log.warning(logger, key: "handshake|\(event.endpoint)", "a connection to \(event.endpoint) failed its handshake (wrong mechanism or key)")
+            }
+        }
     }
 
     func socket(for endpoint: Endpoint) -> Socket? {

@@ -48,6 +48,9 @@ public struct ServerConfiguration: Sendable, Codable, Equatable {
     public var maxSessions: Int = 4096
     /// A file to write the bound endpoints to (JSON), for launchers and tests that bind port 0.
     public var endpointFile: String? = nil
+    /// A key directory (`sluice keys generate`): when set, every endpoint requires CURVE, and only keys on the
+    /// allow-list of the endpoint's role may connect.
+    public var curveDirectory: String? = nil
 
     public init() {}
 
@@ -56,7 +59,7 @@ public struct ServerConfiguration: Sendable, Codable, Equatable {
     enum CodingKeys: String, CodingKey, CaseIterable {
         case name, solverEndpoint, consumerEndpoint, controlEndpoint, reservoir, limits, heartbeatMs
         case creditWindowBytes, maxCreditSamples, maxPrefetch, partialBatchAfterMs, groupGraceMs, nonFinite
-        case ioThreads, maxSessions, endpointFile
+        case ioThreads, maxSessions, endpointFile, curveDirectory
     }
 
     /// Decodes with defaults for every absent key.
@@ -79,6 +82,7 @@ public struct ServerConfiguration: Sendable, Codable, Equatable {
         ioThreads = try c.decodeIfPresent(Int.self, forKey: .ioThreads) ?? d.ioThreads
         maxSessions = try c.decodeIfPresent(Int.self, forKey: .maxSessions) ?? d.maxSessions
         endpointFile = try c.decodeIfPresent(String.self, forKey: .endpointFile)
+        curveDirectory = try c.decodeIfPresent(String.self, forKey: .curveDirectory)
     }
 
     /// Checks every value; the message names the setting and both values.

@@ -54,6 +54,9 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "Server name shown in status and logs.")
     var name: String?
 
+    @Option(help: "A key directory (sluice keys generate): require CURVE on every endpoint, admitting only allowed keys.")
+    var curveDir: String?
+
     @Flag(help: "Print the final counters as JSON on stdout when stopping.")
     var json = false
 
@@ -75,6 +78,7 @@ struct ServeCommand: ParsableCommand {
         if let v = nonFinite { c.nonFinite = v }
         if let v = endpointFile { c.endpointFile = v }
         if let v = name { c.name = v }
+        if let v = curveDir { c.curveDirectory = v }
         do { try c.validate() } catch { throw ValidationError("\(error)") }
         return c
     }

@@ -26,7 +26,7 @@ struct Sluice: AsyncParsableCommand {
         version: SluiceVersion.string,
         subcommands: [
             ServeCommand.self, StatusCommand.self, DemoCommand.self, BenchCommand.self,
-            SynthCommand.self, ConsumeCommand.self, VersionCommand.self,
+            KeysCommand.self, SynthCommand.self, ConsumeCommand.self, VersionCommand.self,
         ]
     )
 }

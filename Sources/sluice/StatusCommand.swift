@@ -24,9 +24,11 @@ struct StatusCommand: ParsableCommand {
     @Option(help: "Seconds to wait for the reply.")
     var timeout: Double = 5
 
+    @OptionGroup var curve: CurveOptions
+
     func run() throws {
         repeat {
-            let body = try AdminClient.status(endpoint: endpoint, timeout: .milliseconds(Int(timeout * 1000)))
+            let body = try AdminClient.status(endpoint: endpoint, timeout: .milliseconds(Int(timeout * 1000)), curve: try curve.keys())
             if json {
                 let object = try JSONSerialization.jsonObject(with: Data(body))
                 let pretty = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])

@@ -3,6 +3,7 @@ import Clients
 import Foundation
 import Logging
 import SluiceModel
+import Wire
 
 /// `sluice synth`: a synthetic solver member whose values encode member, step and position (tests, demo, bench).
 struct SynthCommand: ParsableCommand {
@@ -38,6 +39,11 @@ struct SynthCommand: ParsableCommand {
     @Flag(help: "Print nothing but errors.")
     var quiet = false
 
+    @OptionGroup var curve: CurveOptions
+
+    @Option(help: "Seconds to wait for the server's READY.")
+    var connectTimeout: Double = 10
+
     func parsedShape() throws -> [Int] {
         let dims = shape.split(separator: "x").map { Int($0) }
         guard !dims.isEmpty, dims.allSatisfy({ ($0 ?? 0) > 0 }) else { throw ValidationError("--shape '\(shape)' is not like 64x64") }
@@ -48,8 +54,11 @@ struct SynthCommand: ParsableCommand {
         global.bootstrapLogging()
         let dims = try parsedShape()
         let bytes = dims.reduce(4, *)
-        let publisher = try SolverPublisher(.init(endpoint: server, study: "synthetic", member: member, attempt: attempt,
-                                                  sampleBytes: bytes, peerName: "synth member \(member)"))
+        var configuration = SolverPublisher.Configuration(endpoint: server, study: "synthetic", member: member, attempt: attempt,
+                                                          sampleBytes: bytes, peerName: "synth member \(member)")
+        configuration.connection.curve = try curve.keys()
+        configuration.connection.connectTimeout = .milliseconds(Int(connectTimeout * 1000))
+        let publisher = try SolverPublisher(configuration)
         let skip = publisher.acceptedSteps
         let start = ContinuousClock.now
         var sent = 0
@@ -109,12 +118,17 @@ struct ConsumeCommand: ParsableCommand {
     @Option(help: "Write a JSON report (received member/step pairs, errors) to this file.")
     var report: String?
 
+    @OptionGroup var curve: CurveOptions
+
     func run() throws {
         global.bootstrapLogging()
-        let client = try TrainerClient(.init(endpoint: server, group: group, rank: rank, worldSize: worldSize,
-                                             batchSize: batchSize, prefetch: prefetch))
+        var configuration = TrainerClient.Configuration(endpoint: server, group: group, rank: rank, worldSize: worldSize,
+                                                        batchSize: batchSize, prefetch: prefetch)
+        configuration.connection.curve = try curve.keys()
+        let client = try TrainerClient(configuration)
         var received: [[UInt64]] = []
         var failures: [String] = []
+        var digest = SampleDigest()
         var batches = 0
         let start = ContinuousClock.now
         let interrupted = LockedValue(false)
@@ -133,6 +147,7 @@ struct ConsumeCommand: ParsableCommand {
             idleSince = ContinuousClock.now
             batches += 1
             if verify, let problem = try SyntheticSample.verify(batch) { failures.append(problem) }
+            digest.add(batch)
             for e in batch.entries { received.append([e.member, e.step, e.sampleID, UInt64(e.serveCount)]) }
         }
         client.close()
@@ -140,12 +155,51 @@ struct ConsumeCommand: ParsableCommand {
         print("group \(group) rank \(rank): \(received.count) samples in \(batches) batches, \(failures.count) verification failures, \(String(format: "%.2f", seconds)) s")
         if let report {
             let object: [String: Any] = ["group": group, "rank": rank, "batches": batches, "received": received,
-                                         "failures": failures]
+                                         "failures": failures, "digest": String(digest.value, radix: 16)]
             try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]).write(to: URL(fileURLWithPath: report))
         }
         if !failures.isEmpty {
             for f in failures.prefix(5) { print("verification failure: \(f)") }
             throw ExitCode(1)
+        }
+    }
+}
+
+/// FNV-1a over every received sample's metadata and field bytes, in arrival order and independent of how samples
+/// were grouped into batches: two runs that delivered the same bytes in the same order have the same digest.
+struct SampleDigest {
+    private(set) var value: UInt64 = 0xcbf2_9ce4_8422_2325
+
+    private mutating func mix(_ bytes: UnsafeRawBufferPointer) {
+        for b in bytes {
+            value ^= UInt64(b)
+            value &*= 0x0000_0100_0000_01b3
+        }
+    }
+
+    mutating func add(_ batch: Batch) {
+        for (i, entry) in batch.entries.enumerated() {
+            withUnsafeBytes(of: entry.member.littleEndian) { mix($0) }
+            withUnsafeBytes(of: entry.step.littleEndian) { mix($0) }
+            for (f, field) in batch.header.fields.enumerated() {
+                let (offset, count) = Self.span(of: field, sample: i, dtypeSize: field.dtype.byteSize)
+                batch.frames[f].withUnsafeBytes { raw in
+                    guard offset + count <= raw.count else { return }
+                    mix(UnsafeRawBufferPointer(rebasing: raw[offset..<(offset + count)]))
+                }
+            }
+        }
+    }
+
+    /// Byte offset and length of sample `i` in a batch field's frame.
+    static func span(of field: BatchField, sample i: Int, dtypeSize: Int) -> (Int, Int) {
+        switch field.shapes {
+        case .uniform(let shape):
+            let n = shape.reduce(1, *) * dtypeSize
+            return (i * n, n)
+        case .ragged(let list):
+            let sizes = list.map { $0.reduce(1, *) * dtypeSize }
+            return (sizes.prefix(i).reduce(0, +), sizes[i])
         }
     }
 }

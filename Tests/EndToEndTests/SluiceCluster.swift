@@ -12,8 +12,8 @@ final class SluiceCluster {
     let control: String
     var children: [ChildProcess] = []
 
-    init(_ extra: [String] = []) throws {
-        directory = try TemporaryDirectory(prefix: "sluice-e2e")
+    init(_ extra: [String] = [], directory existing: TemporaryDirectory? = nil) throws {
+        directory = try existing ?? TemporaryDirectory(prefix: "sluice-e2e")
         let endpointFile = directory.path("endpoints.json")
         server = try ChildProcess(sluiceBinary(), ["serve", "--solver-endpoint", "tcp://127.0.0.1:*",
                                                    "--consumer-endpoint", "tcp://127.0.0.1:*",
@@ -29,10 +29,13 @@ final class SluiceCluster {
         control = k
     }
 
+    /// Extra arguments every client gets (e.g. CURVE keys); keyed by role.
+    var clientArguments: [String: [String]] = [:]
+
     @discardableResult
     func synth(member: Int, samples: Int, shape: String = "16x16", extra: [String] = []) throws -> ChildProcess {
         let p = try ChildProcess(sluiceBinary(), ["synth", "--server", solver, "--member", "\(member)",
-                                                  "--samples", "\(samples)", "--shape", shape] + extra,
+                                                  "--samples", "\(samples)", "--shape", shape] + (clientArguments["solver"] ?? []) + extra,
                                  name: "synth-\(member)", directory: directory)
         children.append(p)
         return p
@@ -44,7 +47,7 @@ final class SluiceCluster {
         let report = directory.path("report-\(group)-\(rank).json")
         let p = try ChildProcess(sluiceBinary(), ["consume", "--server", consumer, "--group", group, "--rank", "\(rank)",
                                                   "--world-size", "\(worldSize)", "--batch-size", "\(batchSize)",
-                                                  "--verify", "--idle-timeout", "\(idle)", "--report", report] + extra,
+                                                  "--verify", "--idle-timeout", "\(idle)", "--report", report] + (clientArguments["trainer"] ?? []) + extra,
                                  name: "consume-\(group)-\(rank)", directory: directory)
         children.append(p)
         return (p, report)
@@ -52,7 +55,8 @@ final class SluiceCluster {
 
     /// The server's status as JSON.
     func status() throws -> [String: Any] {
-        let p = try ChildProcess(sluiceBinary(), ["status", "--endpoint", control, "--json"], name: "status", directory: directory)
+        let p = try ChildProcess(sluiceBinary(), ["status", "--endpoint", control, "--json"] + (clientArguments["admin"] ?? []),
+                                 name: "status", directory: directory)
         guard p.wait(seconds: 20) == 0,
               let object = try JSONSerialization.jsonObject(with: Data(p.stdout.utf8)) as? [String: Any] else {
             throw FrameFile.FormatError(description: "sluice status failed:\n\(p.output)\n\(server.output)")
@@ -81,6 +85,14 @@ final class SluiceCluster {
 }
 
 /// (member, step) pairs of a consumer report.
+/// The digest of everything a consumer received (see `SampleDigest`).
+func receivedDigest(_ reportPath: String) throws -> String {
+    guard let report = try readJSON(reportPath) as? [String: Any], let digest = report["digest"] as? String else {
+        throw FrameFile.FormatError(description: "report \(reportPath) has no digest")
+    }
+    return digest
+}
+
 func receivedPairs(_ reportPath: String) throws -> [[Int]] {
     guard let report = try readJSON(reportPath) as? [String: Any], let rows = report["received"] as? [[Int]] else {
         throw FrameFile.FormatError(description: "bad report \(reportPath)")
