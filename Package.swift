@@ -24,7 +24,7 @@ let package = Package(
         .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CLAPACK", pkgConfig: "lapacke", providers: [.apt(["liblapacke-dev"])]),
         .systemLibrary(name: "CFFTW", pkgConfig: "fftw3", providers: [.apt(["libfftw3-dev"])]),
-        // Process-level C calls Swift cannot import (glibc malloc tuning).
+        // Process-level C calls Swift cannot import (glibc malloc tuning, TCP_INFO, shutdown); used by Server.
         .target(name: "CSluiceShims"),
 
         // Swift wrappers of the C libraries.
@@ -44,7 +44,7 @@ let package = Package(
         .target(name: "Transport", dependencies: ["ZeroMQ", "Wire", "SluiceModel"]),
         // The reservoir server: ingest, credit, batch assembly, status.
         .target(name: "Server", dependencies: [
-            "Transport", "Reservoir", "Wire", "ZeroMQ", "SluiceModel",
+            "Transport", "Reservoir", "Wire", "ZeroMQ", "SluiceModel", "CSluiceShims",
             .product(name: "Logging", package: "swift-log"),
         ]),
         // Swift clients: solver publisher, trainer client.
@@ -56,7 +56,7 @@ let package = Package(
         .executableTarget(
             name: "sluice",
             dependencies: [
-                "SluiceModel", "ZeroMQ", "HDF5", "SolverKit", "Wire", "Transport", "Reservoir", "Server", "Clients", "SluiceConfig", "CSluiceShims",
+                "SluiceModel", "ZeroMQ", "HDF5", "SolverKit", "Wire", "Transport", "Reservoir", "Server", "Clients", "SluiceConfig",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

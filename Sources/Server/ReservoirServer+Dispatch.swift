@@ -15,6 +15,10 @@ extension ReservoirServer {
         let now = ContinuousClock.now
         let session = sessions[key]
         session?.liveness.received(at: now)
+        let fd = frames[1].sourceFileDescriptor
+        if let fd {
+            connectionGuard.received(fd, bytes: frames.dropFirst().reduce(0) { $0 + $1.count }, frames: frames.count - 1 + excessFrames)
+        }
         if excessFrames > 0 {
             reject(.init(code: WireError.Code.limitExceeded.rawValue,
                          message: "message has \(frames.count - 1 + excessFrames) frames, above the limit of \(configuration.limits.maxFields + 2)"),
@@ -32,6 +36,7 @@ extension ReservoirServer {
         switch message {
         case .hello(let hello):
             try handleHello(hello, identity: identity, key: key, socket: socket, now: now)
+            if let fd, sessions[key] != nil { connectionGuard.attach(fd, to: key) }
         case .status:
             let reply = Array(try statusJSON())
             try send(.status(StatusBody(json: reply)), to: identity, on: socket)
@@ -88,8 +93,10 @@ extension ReservoirServer {
         guard hello.role == expected || (key.endpoint == .control && hello.role == .admin) else {
             return refuse("forbidden", "role \(hello.role.rawValue) cannot connect to the \(expected.rawValue) endpoint")
         }
-        guard sessions.count < configuration.maxSessions else {
-            return refuse("server-busy", "the server already has \(sessions.count) sessions (max_sessions)")
+        // Per endpoint, so that a flood of HELLOs on one endpoint cannot lock the other roles out.
+        let onEndpoint = sessions.keys.filter { $0.endpoint == key.endpoint }.count
+        guard onEndpoint < configuration.maxSessions else {
+            return refuse("server-busy", "the \(expected.rawValue) endpoint already has \(onEndpoint) sessions (max_sessions)")
         }
         var window = 0
         var sampleBytes = 0

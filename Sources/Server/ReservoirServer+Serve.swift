@@ -72,6 +72,8 @@ extension ReservoirServer {
                 log.warning(logger, key: "lost|\(session.label)", "\(session.role.rawValue) \(session.label) went silent; dropping its session")
                 totals.rejected["peer-lost", default: 0] += 1
                 dropSession(key, now: now)
+                // Its connection may still hold batches queued for it (a trainer that stopped reading): cut it.
+                if let fd = connectionGuard.descriptor(of: key) { connectionGuard.cut(fd) }
             }
         }
     }

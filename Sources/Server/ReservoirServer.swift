@@ -1,3 +1,4 @@
+import CSluiceShims
 import Foundation
 import Logging
 import Reservoir
@@ -33,7 +34,9 @@ public final class ReservoirServer {
     /// CURVE: the ZAP handler and its socket; monitors that count failed handshakes.
     var authenticator: Authenticator?
     var zapSocket: Socket?
-    var monitors: [Socket] = []
+    var monitors: [(socket: Socket, endpoint: Endpoint)] = []
+    let connectionGuard: ConnectionGuard
+    var lastGuardCheck = ContinuousClock.now
     public private(set) var endpoints: BoundEndpoints?
 
     var reservoir: Reservoir<StoredSample>
@@ -64,6 +67,16 @@ public final class ReservoirServer {
         self.context = try Context(ioThreads: configuration.ioThreads)
         self.reservoir = try Reservoir(configuration: configuration.reservoir)
         self.rateMark = (ContinuousClock.now, ServerStatus.Totals())
+        self.connectionGuard = ConnectionGuard(allowance: configuration.connectionAllowanceBytes,
+                                               helloTimeout: .milliseconds(configuration.helloTimeoutMs),
+                                               maxConnections: configuration.maxConnections)
+    }
+
+    /// Process-wide memory settings for a server process: payload buffers are large and short-lived, so glibc
+    /// should always map them (and unmap them on free) rather than raise its mmap threshold and keep freed buffers
+    /// in the heap, which lets RSS creep above the reservoir's bound.
+    public static func tuneProcessMemory() {
+        _ = csluice_set_malloc_thresholds(128 * 1024, 1 << 20)
     }
 
     /// Binds the three ROUTER sockets and writes the endpoint file if one is configured.
@@ -107,10 +120,13 @@ public final class ReservoirServer {
                 try socket.makeCurveServer(auth.serverKeys)
                 try socket.setZAPDomain(domain)
             }
-            // Failed handshakes (a plain client, a wrong server key) never reach the application: count them
-            // from the socket's monitor.
-            monitors.append(try socket.monitor(events: [.handshakeFailedNoDetail, .handshakeFailedProtocol, .handshakeFailedAuth],
-                                               name: "\(endpoint)-\(ObjectIdentifier(self).hashValue)"))
+            // The kernel receive buffer is part of each connection's allowance (see ConnectionGuard).
+            try socket.setKernelBuffers(send: -1, receive: c.connectionAllowanceBytes)
+            // Connections come and go, and failed handshakes (a plain client, a wrong server key) never reach the
+            // application: follow them on the socket's monitor.
+            monitors.append((try socket.monitor(events: [.accepted, .disconnected, .closed, .handshakeFailedNoDetail,
+                                                         .handshakeFailedProtocol, .handshakeFailedAuth],
+                                                name: "\(endpoint)-\(ObjectIdentifier(self).hashValue)"), endpoint))
         }
         let bound = BoundEndpoints(solver: try solver.bind(c.solverEndpoint),
                                    consumer: try consumer.bind(c.consumerEndpoint),
@@ -163,15 +179,15 @@ public final class ReservoirServer {
         try poller.register(consumer)
         try poller.register(control)
         let zapIndex = try zapSocket.map { try poller.register($0) }
-        let monitorIndices = try monitors.map { try poller.register($0) }
+        let monitorIndices = try monitors.map { (try poller.register($0.socket), $0.endpoint) }
         while !stop.isRequested {
             do {
-                try poller.poll(timeoutMilliseconds: 20)
+                try poller.poll(timeoutMilliseconds: connectionGuard.connections.isEmpty ? 20 : 10)
                 if let i = zapIndex, poller.events(at: i).contains(.readable), let zap = zapSocket {
                     try serviceZAP(zap)
                 }
-                for i in monitorIndices where poller.events(at: i).contains(.readable) {
-                    try serviceMonitor(poller.socket(at: i))
+                for (i, endpoint) in monitorIndices where poller.events(at: i).contains(.readable) {
+                    try serviceMonitor(poller.socket(at: i), endpoint: endpoint)
                 }
                 try drain(solver, endpoint: .solver, budget: 4096)
                 try drain(consumer, endpoint: .consumer, budget: 1024)
@@ -181,6 +197,7 @@ public final class ReservoirServer {
                 try grantCredits()
                 try checkLiveness(now: now)
                 expireGroups(now: now)
+                guardConnections(now: now)
                 updateRates(now: now)
             } catch let error as ZMQError where error.kind == .terminated {
                 break
@@ -210,7 +227,7 @@ public final class ReservoirServer {
         try? solverSocket?.close()
         try? consumerSocket?.close()
         try? controlSocket?.close()
-        for m in monitors { try? m.close() }
+        for m in monitors { try? m.socket.close() }
         monitors = []
         try? zapSocket?.close()
         zapSocket = nil
@@ -228,15 +245,46 @@ public final class ReservoirServer {
         }
     }
 
-    /// Counts failed handshakes reported by the monitors (ZAP refusals are counted by the handler already).
-    func serviceMonitor(_ monitor: Socket) throws {
+    /// Follows connections and counts failed handshakes reported by a monitor (ZAP refusals are counted by the
+    /// handler already).
+    func serviceMonitor(_ monitor: Socket, endpoint: Endpoint) throws {
         while let frames = try monitor.receiveMultipart(dontWait: true, maxFrames: 4)?.frames {
             guard let event = MonitorEvent(frames: frames) else { continue }
+            let fd = Int32(bitPattern: event.value)
+            if event.kind == .accepted {
+                if !connectionGuard.accepted(fd, on: endpoint, now: .now) {
+                    totals.rejected["too-many-connections", default: 0] += 1
+                    log.warning(logger, key: "too-many|\(endpoint)", "refused a connection to \(event.endpoint): max_connections (\(configuration.maxConnections)) reached")
+                    connectionGuard.cut(fd)
+                }
+                continue
+            }
+            if event.kind == .disconnected || event.kind == .closed {
+                connectionGuard.closed(fd)
+                continue
+            }
             if event.kind == .handshakeFailedAuth { continue }
             if event.kind == .handshakeFailedNoDetail || event.kind == .handshakeFailedProtocol {
                 totals.rejected["handshake-failed", default: 0] += 1
                 log.warning(logger, key: "handshake|\(event.endpoint)", "a connection to \(event.endpoint) failed its handshake (wrong mechanism or key)")
             }
+        }
+    }
+
+    /// Cuts connections that hold more than their allowance, or never said HELLO (checked every 10 ms: a flood at
+    /// line rate overshoots the allowance by at most 10 ms of traffic).
+    func guardConnections(now: ContinuousClock.Instant) {
+        guard now - lastGuardCheck >= .milliseconds(10) else { return }
+        lastGuardCheck = now
+        let violations = connectionGuard.violations(now: now) { key in
+            guard let s = self.sessions[key], s.role == .solver else { return 0 }
+            return Int64(s.credit + 1) * Int64(s.sampleBytes)
+        }
+        for (fd, code, why) in violations {
+            totals.rejected[code, default: 0] += 1
+            log.warning(logger, key: "\(code)|\(fd)", "cut connection (descriptor \(fd)): \(why)")
+            if let key = connectionGuard.connections[fd]?.session { dropSession(key, now: now) }
+            connectionGuard.cut(fd)
         }
     }
 

@@ -44,10 +44,17 @@ public struct ServerConfiguration: Sendable, Codable, Equatable {
     public var nonFinite: NonFinitePolicy = .reject
     /// libzmq I/O threads (one moves about 1 GB/s).
     public var ioThreads: Int = 2
-    /// Most sessions (connected peers) at once; HELLOs beyond it are refused with `server-busy`.
+    /// Most sessions (peers that said HELLO) per endpoint at once; HELLOs beyond it are refused with `server-busy`.
     public var maxSessions: Int = 4096
     /// A file to write the bound endpoints to (JSON), for launchers and tests that bind port 0.
     public var endpointFile: String? = nil
+    /// Most TCP connections per endpoint; further ones are cut at once.
+    public var maxConnections: Int = 256
+    /// A connection that has not said HELLO after this long is cut.
+    public var helloTimeoutMs: Int = 10_000
+    /// Bytes a connection may have in flight beyond what its credit entitles it to (received by the kernel or
+    /// libzmq but not yet a complete message); above it the connection is cut. Also the kernel receive buffer size.
+    public var connectionAllowanceBytes: Int = 1 << 20
     /// A key directory (`sluice keys generate`): when set, every endpoint requires CURVE, and only keys on the
     /// allow-list of the endpoint's role may connect.
     public var curveDirectory: String? = nil
@@ -59,7 +66,8 @@ public struct ServerConfiguration: Sendable, Codable, Equatable {
     enum CodingKeys: String, CodingKey, CaseIterable {
         case name, solverEndpoint, consumerEndpoint, controlEndpoint, reservoir, limits, heartbeatMs
         case creditWindowBytes, maxCreditSamples, maxPrefetch, partialBatchAfterMs, groupGraceMs, nonFinite
-        case ioThreads, maxSessions, endpointFile, curveDirectory
+        case ioThreads, maxSessions, endpointFile, curveDirectory, maxConnections, helloTimeoutMs
+        case connectionAllowanceBytes
     }
 
     /// Decodes with defaults for every absent key.
@@ -83,6 +91,9 @@ public struct ServerConfiguration: Sendable, Codable, Equatable {
         maxSessions = try c.decodeIfPresent(Int.self, forKey: .maxSessions) ?? d.maxSessions
         endpointFile = try c.decodeIfPresent(String.self, forKey: .endpointFile)
         curveDirectory = try c.decodeIfPresent(String.self, forKey: .curveDirectory)
+        maxConnections = try c.decodeIfPresent(Int.self, forKey: .maxConnections) ?? d.maxConnections
+        helloTimeoutMs = try c.decodeIfPresent(Int.self, forKey: .helloTimeoutMs) ?? d.helloTimeoutMs
+        connectionAllowanceBytes = try c.decodeIfPresent(Int.self, forKey: .connectionAllowanceBytes) ?? d.connectionAllowanceBytes
     }
 
     /// Checks every value; the message names the setting and both values.
@@ -106,6 +117,9 @@ public struct ServerConfiguration: Sendable, Codable, Equatable {
         try check(groupGraceMs >= 0, "group_grace_ms \(groupGraceMs) must not be negative")
         try check((1...64).contains(ioThreads), "io_threads \(ioThreads) must be in 1...64")
         try check(maxSessions >= 1, "max_sessions \(maxSessions) must be at least 1")
+        try check(maxConnections >= 1, "max_connections \(maxConnections) must be at least 1")
+        try check(helloTimeoutMs >= 100, "hello_timeout_ms \(helloTimeoutMs) is below the minimum of 100")
+        try check(connectionAllowanceBytes >= 65_536, "connection_allowance_bytes \(connectionAllowanceBytes) is below the minimum of 65536")
         try check(limits.maxFrameBytes > 0 && limits.maxFields > 0, "limits must be positive")
         try check(reservoir.capacityBytes >= 1024, "reservoir capacity_bytes \(reservoir.capacityBytes) is below 1024")
     }

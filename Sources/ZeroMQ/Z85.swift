@@ -28,3 +28,12 @@ extension Message {
         return String(cString: value)
     }
 }
+
+extension Message {
+    /// The file descriptor of the connection a received frame was read from (`ZMQ_SRCFD`), or nil (inproc, or a
+    /// frame this process made). Used to account traffic per TCP connection.
+    public var sourceFileDescriptor: Int32? {
+        let fd = zmq_msg_get(pointer, ZMQ_SRCFD)
+        return fd >= 0 ? fd : nil
+    }
+}

@@ -1,5 +1,4 @@
 import ArgumentParser
-import CSluiceShims
 import Dispatch
 import Foundation
 import SluiceConfig
@@ -86,10 +85,7 @@ struct ServeCommand: ParsableCommand {
     func run() throws {
         global.bootstrapLogging()
         let c = try resolvedConfiguration()
-        // Payload buffers are large and short-lived: make glibc always map them (and unmap them on free) instead of
-        // raising its mmap threshold and keeping freed buffers in the heap, which would let RSS creep above the
-        // reservoir's byte bound.
-        _ = csluice_set_malloc_thresholds(128 * 1024, 1 << 20)
+        ReservoirServer.tuneProcessMemory()
         let server = try ReservoirServer(configuration: c)
         try server.bind()
         let stop = StopFlag()
