@@ -34,7 +34,18 @@ class ServerProcess:
     :attr:`control` are its endpoints. :meth:`stop` sends SIGTERM and returns the final counters."""
 
     def __init__(self, extra_args: Sequence[str] = (), *, binary: Optional[str] = None, host: str = "127.0.0.1",
-                 directory: Optional[str] = None, startup_timeout: float = 20.0) -> None:
+                 ports: Optional[Sequence[int]] = None, directory: Optional[str] = None,
+                 startup_timeout: float = 20.0) -> None:
+        """Starts ``sluice serve`` and waits until it wrote its endpoints.
+
+        Args:
+            extra_args: more ``sluice serve`` flags (``--capacity 256MiB``, ``--policy reservoir``, ...).
+            binary: the executable (default: :func:`find_binary`).
+            host: the address to bind.
+            ports: (solver, consumer, control) ports; default: free ones picked by the system.
+            directory: where the endpoint file and log go (default: a temporary directory, removed on stop).
+            startup_timeout: seconds to wait for the endpoint file.
+        """
         self.binary = find_binary(binary)
         self._own_directory = directory is None
         self.directory = directory or tempfile.mkdtemp(prefix="sluice-serve-")
@@ -43,9 +54,10 @@ class ServerProcess:
         if os.path.exists(self.endpoint_file):
             os.remove(self.endpoint_file)
         self._log = open(self.log_path, "wb")
-        args = [self.binary, "serve", "--solver-endpoint", f"tcp://{host}:*", "--consumer-endpoint",
-                f"tcp://{host}:*", "--control-endpoint", f"tcp://{host}:*", "--endpoint-file", self.endpoint_file,
-                "--json", *extra_args]
+        solver, consumer, control = ports if ports is not None else ("*", "*", "*")
+        args = [self.binary, "serve", "--solver-endpoint", f"tcp://{host}:{solver}", "--consumer-endpoint",
+                f"tcp://{host}:{consumer}", "--control-endpoint", f"tcp://{host}:{control}", "--endpoint-file",
+                self.endpoint_file, "--json", *extra_args]
         self.process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=self._log)
         self.final: Optional[Dict[str, Any]] = None
         self._saved_log = ""

@@ -50,9 +50,11 @@ def test_mutated_fixtures_decode_or_raise_wire_errors():
     limits = WireLimits(max_frame_bytes=1 << 20)
     rng = random.Random(0x5EED)
     decoded, rejected = 0, Counter()
-    runs = 5000
+    runs = 8000
     for i in range(runs):
-        frames = mutate(rng.choice(SEEDS), rng)
+        seed = rng.choice(SEEDS)
+        # 5000 mutations of whole messages, then 3000 that keep frame 0 and so reach the body and header decoders.
+        frames = mutate(seed, rng) if i < 5000 or len(seed) < 2 else [seed[0], *mutate(seed[1:], rng)]
         try:
             message = wire.decode(frames, limits)
         except WireError as e:
@@ -68,8 +70,8 @@ def test_mutated_fixtures_decode_or_raise_wire_errors():
             assert encode_batch_header(message.body, limits) == frames[1], f"mutation {i}"
     assert decoded + sum(rejected.values()) == runs
     # Both outcomes, and many distinct rejection paths.
-    assert decoded > 200, decoded
-    assert len(rejected) >= 8, rejected
+    assert decoded > 500, decoded
+    assert len(rejected) >= 9, rejected
 
 
 def test_every_truncation_of_every_valid_header_is_rejected_cleanly():
