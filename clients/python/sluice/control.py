@@ -57,6 +57,18 @@ def parse_json_object(data: bytes, command: str) -> Dict[str, Any]:
     return obj
 
 
+def _integral(value: Any) -> Optional[int]:
+    """A JSON number with an integral value (3, 3.0, 3e0) as an int, as Swift's JSONDecoder reads an Int; None for
+    anything else (booleans, fractions, strings)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return None
+
+
 def _check(value: Any, kind: str, key: str, command: str) -> Any:
     def bad(expected: str) -> WireError:
         return WireError("bad-body", f"{command} body is not valid: '{key}' must be {expected}, got {value!r:.60}")
@@ -69,16 +81,18 @@ def _check(value: Any, kind: str, key: str, command: str) -> Any:
             raise bad("true or false")
     elif kind in _RANGES:
         lo, hi = _RANGES[kind]
-        if isinstance(value, bool) or not isinstance(value, int) or not lo <= value <= hi:
+        value = _integral(value)
+        if value is None or not lo <= value <= hi:
             raise bad(f"an integer in {lo}...{hi}")
     elif kind == "[str]":
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise bad("a list of strings")
     elif kind == "[u64]":
         lo, hi = _RANGES["u64"]
-        if not isinstance(value, list) or not all(
-                isinstance(v, int) and not isinstance(v, bool) and lo <= v <= hi for v in value):
+        items = [_integral(v) for v in value] if isinstance(value, list) else None
+        if items is None or not all(v is not None and lo <= v <= hi for v in items):
             raise bad("a list of unsigned integers")
+        value = items
     elif kind == "role":
         if value not in ROLES:
             raise bad(f"one of {', '.join(ROLES)}")

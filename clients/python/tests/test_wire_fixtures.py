@@ -257,4 +257,8 @@ def test_control_body_type_and_range_errors_are_bad_body():
         assert caught.value.code == "bad-body", body[:40]
     ok = hello(b'{"capabilities":[],"peer":"x","protocol_version":1,"role":"admin","unknown":{"k":[1]}}').body
     assert ok.role == "admin" and ok.group is None
+    # Integral numbers are integers (as Swift's JSONDecoder reads them); fractions are not.
+    assert hello(b'{"capabilities":[],"peer":"x","protocol_version":1.0,"role":"admin","rank":2e0}').body.rank == 2
+    with pytest.raises(WireError, match="bad-body"):
+        hello(b'{"capabilities":[],"peer":"x","protocol_version":1.5,"role":"admin"}')
     assert not math.isnan(0.0)
