@@ -8,7 +8,7 @@ import logging
 import threading
 import time
 from collections import Counter
-from typing import Any, Callable, Dict, List, Optional
+from typing import Any, Callable, Dict, List, Mapping, Optional
 
 import zmq
 
@@ -176,7 +176,7 @@ class Connection:
             self.open()
 
 
-def poll(sockets: Dict[zmq.Socket, int], timeout_ms: int) -> Dict[zmq.Socket, int]:
+def poll(sockets: Mapping[zmq.Socket, int], timeout_ms: int) -> Dict[zmq.Socket, int]:
     """Polls ``sockets`` (socket -> event mask) once; returns the ready ones."""
     poller = zmq.Poller()
     for s, mask in sockets.items():

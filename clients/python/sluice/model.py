@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
-from typing import List, NamedTuple, Optional, Sequence, Tuple
+from typing import Dict, List, NamedTuple, Optional, Sequence, Tuple
 
 import numpy as np
 
@@ -69,7 +69,7 @@ class DType(enum.IntEnum):
         raise ValueError(f"NumPy dtype {d} has no Sluice wire type; use float32, float64, int32, int64 or uint8")
 
 
-_NUMPY = {
+_NUMPY: Dict[DType, np.dtype] = {
     DType.F32: np.dtype("<f4"),
     DType.F64: np.dtype("<f8"),
     DType.I32: np.dtype("<i4"),

@@ -14,7 +14,7 @@ import os
 import threading
 import time
 import uuid
-from typing import Any, Dict, List, Mapping, Optional, Sequence, Set, Tuple, Union
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Set, Tuple
 
 import numpy as np
 import zmq
@@ -211,7 +211,7 @@ class SolverClient:
                 raise SluiceTimeoutError(
                     f"no credit from {self.endpoint} within {timeout:g} s for member {self.member} step "
                     f"{header.step}: the server's reservoir is full (no trainer is consuming?) or it is gone",
-                    endpoint=self.endpoint, waited_for="CREDIT", seconds=timeout)
+                    endpoint=self.endpoint, waited_for="CREDIT", seconds=timeout or 0.0)
             self._pipe.poll(20, zmq.POLLOUT)
 
     def _raise_if_failed(self) -> None:

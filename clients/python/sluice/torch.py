@@ -105,7 +105,7 @@ class ReservoirDataset(IterableDataset):
 
     def __init__(self, endpoint: str, group: str = "default", batch_size: int = 32, prefetch: int = 2, *,
                  rank: Optional[int] = None, world_size: Optional[int] = None,
-                 fields: Optional[Sequence[str]] = None, transform: Optional[Callable[[TensorBatch], Any]] = None,
+                 fields: Optional[Sequence[str]] = None, transform: Optional[Callable[[Any], Any]] = None,
                  max_batches: Optional[int] = None, idle_timeout: Optional[float] = None,
                  timeout: Optional[float] = 60.0, connect_timeout: float = 10.0, raw: bool = False) -> None:
         super().__init__()

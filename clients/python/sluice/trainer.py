@@ -17,7 +17,6 @@ import logging
 import os
 import queue
 import threading
-import time
 import uuid
 from typing import Iterator, Optional
 
@@ -154,7 +153,9 @@ class TrainerClient:
         self._queue.put(item)
         if self._state.error is not None:
             raise self._state.error
-        raise ClosedError(f"the trainer client for {self.endpoint} stopped")
+        bye = self._state.server_said_bye
+        raise ClosedError(f"the trainer connection to {self.endpoint} stopped"
+                          + (f": the server said BYE ({bye})" if bye else ""))
 
     def _timeout_error(self, timeout: Optional[float]) -> SluiceTimeoutError:
         s = self._state

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import enum
 import struct
-from typing import Any, List, NamedTuple, Optional, Sequence, Union
+from typing import Any, Dict, List, NamedTuple, Optional, Sequence, Union
 
 from .control import Bye, ControlBody, Credit, ErrorReport, Hello, Ready, Status
 from .errors import WireError
@@ -56,7 +56,7 @@ class Command(enum.IntEnum):
     BATCH = 0x11
 
 
-_BODIES = {
+_BODIES: Dict[Command, Any] = {
     Command.HELLO: Hello,
     Command.READY: Ready,
     Command.CREDIT: Credit,
@@ -65,6 +65,8 @@ _BODIES = {
     Command.STATUS: Status,
 }
 
+#: What ``Message.body`` holds, by command (typed as ``Any`` on the message so callers need no casts after
+#: checking ``command``).
 Body = Union[ControlBody, Status, SampleHeader, BatchHeader, None]
 
 
@@ -74,7 +76,7 @@ class Message(NamedTuple):
     header order."""
 
     command: Command
-    body: Body = None
+    body: Any = None
     payload: Sequence[Any] = ()
 
 

@@ -123,3 +123,27 @@ def test_online_fno_runs_on_a_synthetic_stream_then_offline_and_compares(sluice_
     comparison = str(tmp_path / "comparison.png")
     online_fno.main(["--compare", online, offline, "--out", comparison])
     assert open(comparison, "rb").read(8) == PNG
+
+
+def test_stream_pairing_joins_consecutive_snapshots_of_each_member():
+    pytest.importorskip("torch")
+    from fno_data import Pairing
+
+    from sluice.batch import Batch
+    from sluice.model import BatchField, BatchHeader, DType, make_entries
+    from sluice.synthetic import values
+
+    def batch(keys):
+        header = BatchHeader(sequence=0, entries=make_entries(sample_id=range(len(keys)), member=[m for m, _ in keys],
+                                                              step=[s for _, s in keys], time=[0.0] * len(keys),
+                                                              serve_count=[1] * len(keys)),
+                             fields=[BatchField("value", DType.F32, 2, shape=(4, 4))])
+        return Batch(header, [np.stack([values(m, s, (4, 4)) for m, s in keys]).tobytes()])
+
+    pairing = Pairing("auto", "value", 1, 1)
+    x, y, used = pairing(batch([(0, 0), (1, 0), (0, 1)]))
+    assert pairing.mode == "stream" and used == [(0, 1)]
+    assert np.array_equal(x[0, 0], values(0, 0, (4, 4))) and np.array_equal(y[0, 0], values(0, 1, (4, 4)))
+    x, y, used = pairing(batch([(1, 1), (0, 2)]))
+    assert used == [(1, 1), (0, 2)]
+    assert np.array_equal(x[1, 0], values(0, 1, (4, 4))) and np.array_equal(y[1, 0], values(0, 2, (4, 4)))
