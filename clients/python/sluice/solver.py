@@ -164,7 +164,7 @@ class SolverClient:
             a = np.asarray(value)
             dtype = DType.from_numpy(a.dtype)
             c = np.ascontiguousarray(a, dtype=dtype.numpy)
-            if copy and np.shares_memory(c, a):
+            if copy and np.may_share_memory(c, a):
                 c = c.copy()
             arrays.append(c)
             descriptors.append(FieldDescriptor(name, dtype, tuple(int(d) for d in c.shape),
