@@ -96,9 +96,10 @@ class ReservoirDataset(IterableDataset):
         fields: field names to return (default: all).
         transform: called on each dict of tensors in the worker (e.g. to build inputs and targets).
         max_batches: stop after this many batches per connection (None: never).
-        idle_timeout: end the iteration when no batch arrives for this many seconds (None: raise
-            :class:`~sluice.errors.SluiceTimeoutError` after ``timeout`` instead).
-        timeout: seconds to wait for one batch before raising (when ``idle_timeout`` is None).
+        idle_timeout: end the iteration when no batch arrives for this many seconds after the first one (None:
+            raise :class:`~sluice.errors.SluiceTimeoutError` after ``timeout`` instead).
+        timeout: seconds to wait for a batch before raising; with ``idle_timeout``, how long the first batch may
+            take before the iteration ends empty.
         connect_timeout: seconds to wait for the server's READY.
         raw: yield :class:`~sluice.batch.Batch` objects (NumPy arrays) instead of tensors.
     """
@@ -129,7 +130,9 @@ class ReservoirDataset(IterableDataset):
                                batch_size=self.batch_size, prefetch=self.prefetch, timeout=self.timeout,
                                connect_timeout=self.connect_timeout)
         try:
-            for batch in client.batches(limit=self.max_batches, idle_timeout=self.idle_timeout):
+            first = self.timeout if self.idle_timeout is not None else None
+            for batch in client.batches(limit=self.max_batches, idle_timeout=self.idle_timeout,
+                                        first_timeout=first):
                 item: Union[Batch, TensorBatch] = batch if self.raw else batch_to_tensors(batch, self.fields)
                 yield self.transform(item) if self.transform is not None else item
         finally:

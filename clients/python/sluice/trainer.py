@@ -176,15 +176,19 @@ class TrainerClient:
         while True:
             yield self.next()
 
-    def batches(self, limit: Optional[int] = None, idle_timeout: Optional[float] = None) -> Iterator[Batch]:
-        """Batches until ``limit`` batches were taken or none arrived for ``idle_timeout`` seconds (then the
-        iteration simply ends; useful for finite streams)."""
+    def batches(self, limit: Optional[int] = None, idle_timeout: Optional[float] = None,
+                first_timeout: Optional[float] = None) -> Iterator[Batch]:
+        """Batches until ``limit`` were taken or the stream went idle: the first batch waits up to
+        ``first_timeout`` seconds (default: ``idle_timeout``), each later one up to ``idle_timeout``; when a wait
+        runs out the iteration simply ends (useful for finite streams). With neither given, waits are bounded by
+        the client's ``timeout`` and raise :class:`SluiceTimeoutError` as :meth:`next` does."""
         taken = 0
         while limit is None or taken < limit:
+            wait = first_timeout if taken == 0 and first_timeout is not None else idle_timeout
             try:
-                batch = self.next(timeout=idle_timeout if idle_timeout is not None else -1.0)
+                batch = self.next(timeout=wait if wait is not None else -1.0)
             except SluiceTimeoutError:
-                if idle_timeout is None:
+                if wait is None:
                     raise
                 return
             taken += 1
@@ -268,7 +272,8 @@ class TrainerClient:
         def top_up() -> None:
             nonlocal requested
             want = self.prefetch - queued - requested
-            if want > 0 and connection.ready is not None and connection.send(Message(Command.CREDIT, Credit(batches=want))):
+            if want > 0 and connection.ready is not None and connection.send(
+                    Message(Command.CREDIT, Credit(batches=want))):
                 requested += want
 
         while not state.stop.is_set():

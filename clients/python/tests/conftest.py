@@ -60,6 +60,19 @@ def make_server(sluice_bin):
             s.kill()
 
 
+def wait_for_trainers(server: ServerProcess, count: int, timeout: float = 30.0) -> None:
+    """Waits until `count` trainers are connected (so that every group is required for the samples that follow)."""
+    import time
+
+    from sluice import status
+
+    deadline = time.monotonic() + timeout
+    while status(server.control)["sessions"]["trainers"] < count:
+        if time.monotonic() > deadline:
+            pytest.fail(f"{count} trainers did not connect within {timeout:g} s:\n{server.log()[-2000:]}")
+        time.sleep(0.05)
+
+
 def free_port() -> int:
     """A TCP port on 127.0.0.1 that nothing listens on (bound and released)."""
     with socket.socket() as s:

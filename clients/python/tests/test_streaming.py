@@ -10,7 +10,7 @@ import time
 import numpy as np
 import pytest
 
-from conftest import free_port
+from conftest import free_port, wait_for_trainers
 from sluice import (ClosedError, RefusedError, SluiceTimeoutError, SolverClient, TrainerClient, status)
 from sluice.model import Geometry
 from sluice.synthetic import PARAMETER, values, verify_batch
@@ -22,9 +22,10 @@ def synth(server, member, samples, shape="16x16", *extra):
 
 
 def collect(client, idle=1.5):
-    """Every batch until the stream is idle; each batch verified element by element."""
+    """Every batch until the stream is idle (the first may take 30 s: publishers start slowly on a loaded machine);
+    each batch verified element by element."""
     pairs = []
-    for batch in client.batches(idle_timeout=idle):
+    for batch in client.batches(idle_timeout=idle, first_timeout=30):
         problem = verify_batch(batch)
         assert problem is None, problem
         pairs += list(zip(batch.member.tolist(), batch.step.tolist()))
@@ -69,7 +70,7 @@ def test_ranks_of_a_group_are_disjoint_and_groups_are_independent(server):
                [("A", "A", 0, 1), ("B0", "B", 0, 2), ("B1", "B", 1, 2)]]
     for t in threads:
         t.start()
-    time.sleep(0.5)  # every trainer joined before the first sample, so every group is required for all of them
+    wait_for_trainers(server, 3)  # every trainer joined before the first sample: every group is required for all
     ready.set()
     publishers = [synth(server, m, 50, "8x8") for m in range(4)]
     for p in publishers:
@@ -89,9 +90,9 @@ def test_ranks_of_a_group_are_disjoint_and_groups_are_independent(server):
 def test_python_solver_streams_to_python_trainer_and_swift_consumer(server, tmp_path):
     report = tmp_path / "report.json"
     consume = subprocess.Popen([server.binary, "consume", "--server", server.consumer, "--group", "swift",
-                                "--batch-size", "4", "--verify", "--idle-timeout", "3", "--report", str(report)])
+                                "--batch-size", "4", "--verify", "--idle-timeout", "4", "--report", str(report)])
     with TrainerClient(server.consumer, group="py", batch_size=6) as trainer:
-        time.sleep(0.5)
+        wait_for_trainers(server, 2)  # both groups joined before the first sample
 
         def member(m):
             with SolverClient(server.solver, member=m, sample_bytes=12 * 10 * 4, study="synthetic") as solver:

@@ -5,7 +5,6 @@ import json
 import os
 import subprocess
 import sys
-import time
 
 import numpy as np
 import pytest
@@ -14,7 +13,7 @@ torch = pytest.importorskip("torch")
 
 from torch.utils.data import DataLoader, get_worker_info  # noqa: E402
 
-from conftest import HERE, free_port  # noqa: E402
+from conftest import HERE, free_port, wait_for_trainers  # noqa: E402
 from sluice import status  # noqa: E402
 from sluice.synthetic import values  # noqa: E402
 from sluice.torch import ReservoirDataset, batch_to_tensors, group_rank  # noqa: E402
@@ -35,7 +34,7 @@ def test_dataloader_workers_read_disjoint_intact_samples(server):
     dataset = ReservoirDataset(server.consumer, group="torch", batch_size=4, idle_timeout=2.0, transform=worker_id)
     loader = DataLoader(dataset, batch_size=None, num_workers=2)
     iterator = iter(loader)  # starts the workers; each connects as its own group rank
-    time.sleep(1.0)
+    wait_for_trainers(server, 2)
     groups = {g["name"]: g for g in status(server.control)["groups"]}
     assert groups["torch"]["world_size"] == 2 and status(server.control)["sessions"]["trainers"] == 2
     for p in [synth(server, m, 30) for m in range(3)]:
@@ -76,9 +75,7 @@ def test_ddp_ranks_times_workers_are_disjoint_group_ranks(server, tmp_path):
     outs = [tmp_path / f"rank{r}.json" for r in range(2)]
     ranks = [subprocess.Popen([sys.executable, os.path.join(HERE, "ddp_rank.py"), server.consumer, str(outs[r])],
                               env=dict(env, RANK=str(r))) for r in range(2)]
-    deadline = time.monotonic() + 60
-    while status(server.control)["sessions"]["trainers"] < 4 and time.monotonic() < deadline:
-        time.sleep(0.1)
+    wait_for_trainers(server, 4, timeout=90)
     groups = {g["name"]: g for g in status(server.control)["groups"]}
     assert groups["ddp"]["world_size"] == 4  # 2 DDP ranks x 2 workers, every group rank connected once
     for p in [synth(server, m, 25) for m in range(4)]:
