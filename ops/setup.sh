@@ -4,7 +4,8 @@
 # and checks for a Swift 6 toolchain (installing the swift.org build for Debian 12 if none is found).
 #
 #   ops/setup.sh               install what is missing
-#   ops/setup.sh --with-torch  also install PyTorch (CPU) and The Well's loader (about 5 GB, a few minutes)
+#   ops/setup.sh --with-torch  also install PyTorch (CPU), matplotlib and The Well's loader (a few minutes); the
+#                              Python client's PyTorch tests and the online-training example need them
 #   ops/setup.sh --check       only report what is missing; exit 1 if anything is
 set -euo pipefail
 
@@ -45,8 +46,17 @@ else
     missing_py=("${python_packages[@]}")
 fi
 
+repo=$(cd "$(dirname "$0")/.." && pwd)
+# The Python client (clients/python) is installed in editable mode, so a fresh clone's tests and examples import
+# this checkout's `sluice` package.
+client_installed() {
+    (cd / && python3 -c "import sluice, sys; sys.exit(0 if sluice.__file__.startswith('$repo/clients/python/') else 1)") \
+        2>/dev/null
+}
+
 if [ "$check_only" -eq 1 ]; then
     status=0
+    client_installed || { say "missing: the Python client (pip install -e clients/python)"; status=1; }
     [ ${#missing_apt[@]} -eq 0 ] || { say "missing system packages: ${missing_apt[*]}"; status=1; }
     [ ${#missing_py[@]} -eq 0 ] || { say "missing Python packages: ${missing_py[*]}"; status=1; }
     command -v swift >/dev/null || { say "missing: swift (Swift 6 toolchain)"; status=1; }
@@ -85,9 +95,16 @@ else
     say "Python packages: all present (${python_packages[*]})"
 fi
 
+if client_installed; then
+    say "Python client: installed from clients/python"
+else
+    say "installing the Python client: pip install -e clients/python"
+    pip_install -e "$repo/clients/python" || die "pip install -e clients/python failed"
+fi
+
 if [ "$with_torch" -eq 1 ]; then
-    if python3 -c 'import torch, the_well' 2>/dev/null; then
-        say "PyTorch and the-well: present"
+    if python3 -c 'import torch, the_well, matplotlib' 2>/dev/null; then
+        say "PyTorch, matplotlib and the-well: present"
     else
         say "installing PyTorch (CPU wheels) and the-well; this takes a few minutes"
         pip_install torch --index-url https://download.pytorch.org/whl/cpu 2>/dev/null || pip_install torch \

@@ -12,6 +12,8 @@ swift test --skip-build
 if compgen -G "clients/python/tests/*.py" >/dev/null || compgen -G "tests/python/*.py" >/dev/null; then
     echo "[test] pytest"
     export SLUICE_BIN="$PWD/.build/debug/sluice"
+    # This checkout's Python client, whether or not ops/setup.sh installed it (PyTorch tests skip without torch).
+    export PYTHONPATH="$PWD/clients/python${PYTHONPATH:+:$PYTHONPATH}"
     dirs=()
     [ -d clients/python/tests ] && dirs+=(clients/python/tests)
     [ -d tests/python ] && dirs+=(tests/python)
