@@ -138,6 +138,12 @@ public struct BatchHeader: Sendable, Hashable {
                 guard list.count == entries.count else { throw .invalid("ragged field '\(f.name)' has \(list.count) shapes for \(entries.count) samples") }
                 guard list.allSatisfy({ $0.count == f.sampleRank }) else { throw .invalid("ragged field '\(f.name)' mixes ranks") }
             }
+            let dims: [Int]
+            switch f.shapes {
+            case .uniform(let shape): dims = shape
+            case .ragged(let list): dims = list.flatMap { $0 }
+            }
+            guard dims.allSatisfy({ $0 <= Int(Int32.max) }) else { throw .invalid("field '\(f.name)' has a dimension above 2^31-1") }
             guard let bytes = f.frameBytes(samples: entries.count) else { throw .invalid("shape of field '\(f.name)' is negative or overflows") }
             guard bytes <= limits.maxFrameBytes else { throw .limit("bytes of field '\(f.name)'", bytes, max: limits.maxFrameBytes) }
         }

@@ -39,6 +39,7 @@ extension SampleHeader {
             try Self.checkName(f.name, "field name", limits)
             guard names.insert(f.name).inserted else { throw .invalid("field '\(f.name)' appears twice") }
             guard f.shape.count <= limits.maxRank else { throw .limit("rank of field '\(f.name)'", f.shape.count, max: limits.maxRank) }
+            guard f.shape.allSatisfy({ $0 <= Int(Int32.max) }) else { throw .invalid("field '\(f.name)' has a dimension above 2^31-1: \(f.shape)") }
             guard let bytes = f.byteCount else { throw .invalid("shape \(f.shape) of field '\(f.name)' is negative or overflows") }
             guard bytes <= limits.maxFrameBytes else { throw .limit("bytes of field '\(f.name)'", bytes, max: limits.maxFrameBytes) }
         }
