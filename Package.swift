@@ -62,6 +62,9 @@ let package = Package(
             ]
         ),
 
+        // libFuzzer driver over the wire decoder and the config parser (ops/fuzz.sh); without -DFUZZING it replays inputs.
+        .executableTarget(name: "SluiceFuzz", dependencies: ["Wire", "Server", "SluiceConfig"]),
+
         // Tests.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ", "TestSupport"]),

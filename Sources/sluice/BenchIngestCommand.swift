@@ -31,17 +31,20 @@ struct BenchIngestCommand: ParsableCommand {
     @Flag(help: "Print one JSON array of rows.")
     var json = false
 
+    @Flag(help: "CURVE on both sides (the baseline too): authenticated, encrypted connections.")
+    var curve = false
+
     func run() throws {
         var rows: [[String: Any]] = []
         for text in sizes.split(separator: ",") {
             guard let bytes = ByteSize.parse(String(text)), bytes >= 4 else { throw ValidationError("bad size '\(text)'") }
-            let raw = try RawZMQBaseline.pushPull(messageBytes: bytes, seconds: seconds)
+            let raw = try RawZMQBaseline.pushPull(messageBytes: bytes, seconds: seconds, curve: curve)
             let sluice = try measureSluice(sampleBytes: bytes)
             let row: [String: Any] = [
                 "sample_bytes": bytes, "samples_per_s": sluice.samplesPerS, "sluice_gbps": sluice.gbps,
                 "raw_zmq_gbps": raw.gbps, "raw_zmq_messages_per_s": raw.messagesPerS,
                 "ratio": raw.gbps > 0 ? sluice.gbps / raw.gbps : 0, "publishers": publishers,
-                "non_finite": nonFinite.rawValue,
+                "non_finite": nonFinite.rawValue, "curve": curve,
             ]
             rows.append(row)
             if !json {
@@ -63,14 +66,33 @@ struct BenchIngestCommand: ParsableCommand {
         c.controlEndpoint = "tcp://127.0.0.1:*"
         c.reservoir = ReservoirConfiguration(policy: .uniform, capacityBytes: max(256 << 20, sampleBytes * 64), seed: 1)
         c.nonFinite = nonFinite
-        let harness = try BenchServer(configuration: c)
+        var clientKeys: CurveClientKeys?
+        var keyDirectory: String?
+        if curve {
+            let dir = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-bench-keys-\(getpid())").path
+            let keys = KeyDirectory(dir)
+            for p in 0..<publishers { try keys.generate(name: "bench-\(p)", role: "solver") }
+            try keys.generate(name: "bench-admin", role: "admin")
+            c.curveDirectory = dir
+            keyDirectory = dir
+            clientKeys = CurveClientKeys(serverPublicKey: try CurveKeyFile.readPublic(keys.serverPublicKeyPath),
+                                         keys: try CurveKeyFile.readSecret("\(dir)/bench-admin.key"))
+        }
+        defer { if let keyDirectory { try? FileManager.default.removeItem(atPath: keyDirectory) } }
+        let harness = try BenchServer(configuration: c, adminKeys: clientKeys)
+        let (directory, admin) = (keyDirectory, clientKeys)
         defer { harness.stop() }
         let stop = StopFlag()
         let elements = sampleBytes / 4
         let threads = (0..<publishers).map { p in
             BenchThread {
-                let publisher = try SolverPublisher(.init(endpoint: harness.endpoints.solver, member: UInt64(p),
-                                                          sampleBytes: elements * 4))
+                var configuration = SolverPublisher.Configuration(endpoint: harness.endpoints.solver, member: UInt64(p),
+                                                                  sampleBytes: elements * 4)
+                if let dir = directory, let admin {
+                    configuration.connection.curve = CurveClientKeys(serverPublicKey: admin.serverPublicKey,
+                                                                     keys: try CurveKeyFile.readSecret("\(dir)/bench-\(p).key"))
+                }
+                let publisher = try SolverPublisher(configuration)
                 let payload = try SyntheticSample.payload(member: UInt64(p), step: 0, shape: [elements])
                 var step: UInt64 = 0
                 while !stop.isRequested {
@@ -96,9 +118,11 @@ struct BenchIngestCommand: ParsableCommand {
 final class BenchServer: Sendable {
     let stopFlag = StopFlag()
     let endpoints: BoundEndpoints
+    let adminKeys: CurveClientKeys?
     private let done = LockedValue(false)
 
-    init(configuration: ServerConfiguration) throws {
+    init(configuration: ServerConfiguration, adminKeys: CurveClientKeys? = nil) throws {
+        self.adminKeys = adminKeys
         let bound = LockedValue<Result<BoundEndpoints, any Error>?>(nil)
         let stopFlag = self.stopFlag
         let done = self.done
@@ -127,7 +151,7 @@ final class BenchServer: Sendable {
     }
 
     func status() throws -> [String: Any] {
-        let body = try AdminClient.status(endpoint: endpoints.control)
+        let body = try AdminClient.status(endpoint: endpoints.control, curve: adminKeys)
         return (try JSONSerialization.jsonObject(with: Data(body)) as? [String: Any]) ?? [:]
     }
 
@@ -167,15 +191,18 @@ final class BenchThread: Sendable {
 
 /// Raw libzmq throughput: PUSH/PULL over tcp://127.0.0.1, one shared message sent zero-copy again and again.
 enum RawZMQBaseline {
-    static func pushPull(messageBytes: Int, seconds: Double) throws -> (gbps: Double, messagesPerS: Double) {
+    static func pushPull(messageBytes: Int, seconds: Double, curve: Bool = false) throws -> (gbps: Double, messagesPerS: Double) {
         let context = try Context(ioThreads: 2)
         let pull = try Socket(context, type: .pull)
         try pull.setLinger(milliseconds: 0)
+        let serverKeys = try CurveKeyPair.generate()
+        if curve { try pull.makeCurveServer(serverKeys) }
         let endpoint = try pull.bind("tcp://127.0.0.1:*")
         let stop = StopFlag()
         let sender = BenchThread {
             let push = try Socket(context, type: .push)
             try push.setLinger(milliseconds: 0)
+            if curve { try push.makeCurveClient(serverKey: serverKeys.publicKey, keys: try CurveKeyPair.generate()) }
             try push.connect(endpoint)
             let message = try Message(count: messageBytes)
             message.withUnsafeMutableBytes { $0.initializeMemory(as: UInt8.self, repeating: 7) }
