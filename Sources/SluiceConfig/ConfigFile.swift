@@ -22,7 +22,12 @@ public enum ConfigFile {
     public static func decode<T: Codable>(_ type: T.Type, from text: String, source: String) throws -> T {
         let object: Any
         do {
-            object = try Yams.load(yaml: text) ?? [String: Any]()
+            // Compose the node tree and convert it ourselves: Yams' untyped `load` traps on a mapping key that is
+            // not a scalar (found by fuzzing), and a config file must never crash the process.
+            var budget = 100_000
+            object = try yaml(text).map { try plain($0, path: "", depth: 0, budget: &budget, source: source) } ?? [String: Any]()
+        } catch let error as LoadError {
+            throw error
         } catch {
             throw LoadError(description: "config file \(source) is not valid YAML: \(error)")
         }
@@ -52,6 +57,48 @@ public enum ConfigFile {
             throw LoadError(description: "config file \(source): unknown key '\(unknown.path)'\(unknown.known.isEmpty ? "" : "; known keys there: \(unknown.known.joined(separator: ", "))")")
         }
         return value
+    }
+
+    static func yaml(_ text: String) throws -> Node? {
+        try Yams.compose(yaml: text)
+    }
+
+    /// A YAML node as JSON-compatible values: mappings with string keys, sequences, strings, numbers, booleans,
+    /// null. Keys that are not plain scalars are refused; nesting is limited to 64 levels and the document to
+    /// 100,000 values after alias expansion (so a "billion laughs" document cannot exhaust memory).
+    static func plain(_ node: Node, path: String, depth: Int, budget: inout Int, source: String) throws -> Any {
+        let here = path.isEmpty ? "the top level" : "'\(path)'"
+        guard depth < 64 else { throw LoadError(description: "config file \(source) nests deeper than 64 levels at \(here)") }
+        budget -= 1
+        guard budget >= 0 else { throw LoadError(description: "config file \(source) expands to too many values (over 100,000) at \(here)") }
+        switch node {
+        case .scalar(let scalar):
+            switch node.tag.rawValue {
+            case Tag.Name.null.rawValue: return NSNull()
+            case Tag.Name.bool.rawValue: return node.bool ?? scalar.string
+            case Tag.Name.int.rawValue: return node.int ?? scalar.string
+            case Tag.Name.float.rawValue: return node.float ?? scalar.string
+            default: return scalar.string
+            }
+        case .mapping(let mapping):
+            var out: [String: Any] = [:]
+            for (key, value) in mapping {
+                guard case .scalar(let k) = key else {
+                    throw LoadError(description: "config file \(source): a key in \(here) is not a plain string")
+                }
+                out[k.string] = try plain(value, path: path.isEmpty ? k.string : "\(path).\(k.string)", depth: depth + 1,
+                                          budget: &budget, source: source)
+            }
+            return out
+        case .sequence(let sequence):
+            var items: [Any] = []
+            for (i, item) in sequence.enumerated() {
+                items.append(try plain(item, path: "\(path)[\(i)]", depth: depth + 1, budget: &budget, source: source))
+            }
+            return items
+        case .alias:
+            throw LoadError(description: "config file \(source): an unresolved YAML alias in \(here)")
+        }
     }
 
     /// The value at a coding path in a JSON-like object.

@@ -51,3 +51,31 @@ func byteSizes() {
     #expect(ByteSize.parse("lots") == nil)
     #expect(ByteSize.format(1_048_576) == "1.0 MiB")
 }
+
+/// Nine levels of ten aliases each: 10^9 values once expanded.
+let billionLaughs = "a: &a [x, x, x, x, x, x, x, x, x, x]\n" + (1..<9).map { i in
+    "l\(i): &l\(i) [" + Array(repeating: i == 1 ? "*a" : "*l\(i - 1)", count: 10).joined(separator: ", ") + "]"
+}.joined(separator: "\n") + "\n"
+
+@Test("hostile YAML (non-scalar keys, alias bombs, deep nesting) is refused with an error, never a crash")
+func hostileYAML() throws {
+    let cases = [
+        ("[a, b]: 1\n", "not a plain string"),
+        ("{x: 1}: 2\n", "not a plain string"),
+        (billionLaughs, "too many values"),
+        (String(repeating: "[", count: 100) + String(repeating: "]", count: 100), "deeper than 64"),
+    ]
+    for (text, expected) in cases {
+        #expect { _ = try ConfigFile.decode(ServerConfiguration.self, from: text, source: "hostile.yaml") } throws: {
+            "\($0)".contains(expected) && "\($0)".contains("hostile.yaml")
+        }
+    }
+    // Inputs the fuzzer once crashed on (ops/fuzz.sh config) are kept as regressions.
+    let directory = repositoryRoot() + "/Tests/SluiceConfigTests/regressions"
+    let files = try FileManager.default.contentsOfDirectory(atPath: directory)
+    #expect(!files.isEmpty)
+    for file in files {
+        let text = String(decoding: try Data(contentsOf: URL(fileURLWithPath: "\(directory)/\(file)")), as: UTF8.self)
+        #expect(throws: (any Error).self) { _ = try ConfigFile.decode(ServerConfiguration.self, from: text, source: file) }
+    }
+}
