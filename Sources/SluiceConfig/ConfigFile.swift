@@ -76,8 +76,10 @@ public enum ConfigFile {
             switch node.tag.rawValue {
             case Tag.Name.null.rawValue: return NSNull()
             case Tag.Name.bool.rawValue: return node.bool ?? scalar.string
-            case Tag.Name.int.rawValue: return node.int ?? scalar.string
-            case Tag.Name.float.rawValue: return node.float ?? scalar.string
+            // Numbers are parsed here, not by Yams: its YAML 1.1 sexagesimal integers ("1:30") overflow and trap on
+            // large values (found by fuzzing).
+            case Tag.Name.int.rawValue: return integer(scalar.string) ?? scalar.string
+            case Tag.Name.float.rawValue: return Double(scalar.string.replacingOccurrences(of: "_", with: "")) ?? scalar.string
             default: return scalar.string
             }
         case .mapping(let mapping):
@@ -99,6 +101,20 @@ public enum ConfigFile {
         case .alias:
             throw LoadError(description: "config file \(source): an unresolved YAML alias in \(here)")
         }
+    }
+
+    /// A YAML integer in decimal, 0x hex or 0o octal (underscores allowed), or nil if it does not fit an Int.
+    static func integer(_ text: String) -> Int? {
+        var t = text.replacingOccurrences(of: "_", with: "")
+        var sign = 1
+        if t.hasPrefix("-") { sign = -1; t.removeFirst() } else if t.hasPrefix("+") { t.removeFirst() }
+        let magnitude: Int?
+        if t.hasPrefix("0x") { magnitude = Int(t.dropFirst(2), radix: 16) }
+        else if t.hasPrefix("0o") { magnitude = Int(t.dropFirst(2), radix: 8) }
+        else { magnitude = Int(t) }
+        guard let m = magnitude else { return nil }
+        let (v, overflow) = m.multipliedReportingOverflow(by: sign)
+        return overflow ? nil : v
     }
 
     /// The value at a coding path in a JSON-like object.
