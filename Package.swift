@@ -47,6 +47,13 @@ let package = Package(
             "Transport", "Reservoir", "Wire", "ZeroMQ", "SluiceModel", "CSluiceShims",
             .product(name: "Logging", package: "swift-log"),
         ]),
+        // Solvers (pure: SolverKit and SluiceModel only; they never import each other).
+        .target(name: "NavierStokes2D", dependencies: ["SolverKit", "SluiceModel"]),
+        .target(name: "Advection", dependencies: ["SolverKit", "SluiceModel"]),
+        // The solver daemon loop: case files to simulations (registry), stepping, schedules, sinks, progress.
+        .target(name: "SolverRuntime", dependencies: [
+            "SolverKit", "SluiceModel", "SluiceConfig", "HDF5", "NavierStokes2D", "Advection",
+        ]),
         // Swift clients: solver publisher, trainer client.
         .target(name: "Clients", dependencies: [
             "Transport", "Wire", "ZeroMQ", "SluiceModel",
@@ -57,6 +64,7 @@ let package = Package(
             name: "sluice",
             dependencies: [
                 "SluiceModel", "ZeroMQ", "HDF5", "SolverKit", "Wire", "Transport", "Reservoir", "Server", "Clients", "SluiceConfig",
+                "SolverRuntime", "NavierStokes2D", "Advection",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -70,6 +78,11 @@ let package = Package(
         .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ", "TestSupport"]),
         .testTarget(name: "HDF5Tests", dependencies: ["HDF5", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "SolverKitTests", dependencies: ["SolverKit", "TestSupport"]),
+        .testTarget(name: "NavierStokes2DTests", dependencies: ["NavierStokes2D", "SolverKit", "SluiceModel", "TestSupport"]),
+        .testTarget(name: "AdvectionTests", dependencies: ["Advection", "SolverKit", "SluiceModel", "TestSupport"]),
+        .testTarget(name: "SolverRuntimeTests", dependencies: [
+            "SolverRuntime", "NavierStokes2D", "Advection", "SolverKit", "SluiceModel", "HDF5", "TestSupport",
+        ]),
         .testTarget(name: "ReservoirTests", dependencies: ["Reservoir", "TestSupport"]),
         .testTarget(name: "WireTests", dependencies: ["Wire", "TestSupport"]),
         .testTarget(name: "SluiceConfigTests", dependencies: ["SluiceConfig", "Server", "TestSupport"]),

@@ -1,0 +1,111 @@
+import SolverKit
+
+/// The 2-D incompressible Navier-Stokes equations in vorticity form on a periodic box, pseudo-spectral:
+///
+/// `d omega/dt + u . grad omega = nu Laplacian omega - mu omega + f`,  `-Laplacian psi = omega`,
+/// `u = d psi/dy`, `v = -d psi/dx`,
+///
+/// split for an ``IMEXScheme``: the explicit part is `F = f - D(u omega_x + v omega_y)` and the implicit, diagonal
+/// part is `L = -nu |kappa|^2 - mu`. The state is the unnormalised half spectrum of `omega` (``RealFFTPlan``'s
+/// convention). `x` is array axis 0, `y` axis 1 (FNO's `meshgrid(indexing="ij")`).
+///
+/// **The nonlinear term** is evaluated as in the FNO generator and jax-cfd: `psi`, `u`, `v`, `omega_x`, `omega_y`
+/// by spectral differentiation, the product `u omega_x + v omega_y` on the grid, its transform multiplied by the
+/// 2/3-rule mask `D` (``SpectralOperators/dealiasingMask``). The forcing is not dealiased (FNO). Odd derivatives
+/// use 0 at the Nyquist wavenumber (see ``SpectralOperators``), where the FNO code uses `-n/2`; the two differ only
+/// through the Nyquist modes of `omega`.
+///
+/// **Cost per explicit evaluation:** four complex-to-real and one real-to-complex FFT of the grid (about
+/// `5 x 2.5 N log2 N` flops) and three passes over the spectrum; nothing is allocated.
+///
+/// **Invariants:** the mean vorticity (mode 0) is untouched by `F` when the forcing has zero mean, and `L` leaves
+/// it alone for `mu = 0`; `u` is divergence-free to rounding.
+public final class VorticityEquation: SemiImplicitSystem {
+    public typealias State = AlignedBuffer<Complex<Double>>
+
+    public let operators: SpectralOperators
+    /// `FFT(f)`, unnormalised.
+    public let forcingSpectrum: AlignedBuffer<Complex<Double>>
+    /// `L = -nu |kappa|^2 - mu` per mode.
+    public let implicitOperator: DiagonalImplicitOperator
+
+    // Per-mode multipliers with the inverse transform's 1/N folded in.
+    private let kx: AlignedBuffer<Double>
+    private let ky: AlignedBuffer<Double>
+    private let inverseK2: AlignedBuffer<Double>
+    private let mask: AlignedBuffer<Double>
+    // Scratch: four spectra and fields (u, v, omega_x, omega_y) and the product's spectrum.
+    private let spectra: [AlignedBuffer<Complex<Double>>]
+    private let fields: [AlignedBuffer<Double>]
+    private let productSpectrum: AlignedBuffer<Complex<Double>>
+
+    /// - Parameters:
+    ///   - forcing: the vorticity forcing on the grid (``PeriodicGrid/pointCount`` values), or nil for none.
+    public init(operators: SpectralOperators, viscosity: Double, drag: Double, forcing: AlignedBuffer<Double>?) {
+        self.operators = operators
+        let count = operators.spectrumCount
+        let n = Double(operators.realCount)
+        let eigenvalues = AlignedBuffer<Double>(count: count)
+        kx = AlignedBuffer(count: count)
+        ky = AlignedBuffer(count: count)
+        inverseK2 = AlignedBuffer(count: count)
+        for i in 0..<count {
+            let k2 = operators.squaredWavenumbers[i]
+            eigenvalues[i] = -viscosity * k2 - drag
+            kx[i] = operators.derivativeWavenumbers[0][i] / n
+            ky[i] = operators.derivativeWavenumbers[1][i] / n
+            inverseK2[i] = k2 > 0 ? 1 / k2 : 0
+        }
+        mask = operators.dealiasingMask
+        implicitOperator = DiagonalImplicitOperator(eigenvalues: eigenvalues)
+        forcingSpectrum = AlignedBuffer(count: count)
+        if let forcing { operators.transform(forcing, into: forcingSpectrum) }
+        spectra = (0..<4).map { _ in AlignedBuffer(count: count) }
+        fields = (0..<4).map { _ in AlignedBuffer(count: operators.realCount) }
+        productSpectrum = AlignedBuffer(count: count)
+    }
+
+    /// `F(omega) = FFT(f) - D FFT(u omega_x + v omega_y)`.
+    public func explicitTendency(of state: State, time: Double, into tendency: State) {
+        let count = operators.spectrumCount
+        precondition(state.count == count && tendency.count == count, "vorticity spectra must have \(count) values")
+        let plan = operators.plan
+        state.withUnsafeBufferPointer { w in
+        spectra[0].withUnsafeMutableBufferPointer { su in
+        spectra[1].withUnsafeMutableBufferPointer { sv in
+        spectra[2].withUnsafeMutableBufferPointer { sx in
+        spectra[3].withUnsafeMutableBufferPointer { sy in
+        kx.withUnsafeBufferPointer { mx in
+        ky.withUnsafeBufferPointer { my in
+        inverseK2.withUnsafeBufferPointer { ik2 in
+            for i in 0..<count {
+                // i * omega_hat / N, then the four spectra.
+                let z = Complex(-w[i].im, w[i].re)
+                let wx = z * mx[i], wy = z * my[i]
+                sx[i] = wx
+                sy[i] = wy
+                su[i] = wy * ik2[i]
+                sv[i] = wx * -ik2[i]
+            }
+        }}}}}}}}
+        for k in 0..<4 { plan.inverse(spectra[k], into: fields[k]) }
+        fields[0].withUnsafeMutableBufferPointer { u in
+        fields[1].withUnsafeBufferPointer { v in
+        fields[2].withUnsafeBufferPointer { wx in
+        fields[3].withUnsafeBufferPointer { wy in
+            for i in 0..<u.count { u[i] = u[i] * wx[i] + v[i] * wy[i] }
+        }}}}
+        plan.forward(fields[0], into: productSpectrum)
+        tendency.withUnsafeMutableBufferPointer { out in
+        forcingSpectrum.withUnsafeBufferPointer { f in
+        productSpectrum.withUnsafeBufferPointer { p in
+        mask.withUnsafeBufferPointer { d in
+            for i in 0..<count { out[i] = f[i] - p[i] * d[i] }
+        }}}}
+    }
+
+    /// `omega = (I - mu L)^{-1} (omega + mu L omega + weight h)`, one pass (``DiagonalImplicitOperator``).
+    public func implicitSubstep(_ state: State, increment: State, weight: Double, mu: Double) {
+        implicitOperator.substep(state, increment: increment, weight: weight, mu: mu)
+    }
+}
