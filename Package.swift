@@ -78,7 +78,8 @@ let package = Package(
         .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ", "TestSupport"]),
         .testTarget(name: "HDF5Tests", dependencies: ["HDF5", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "SolverKitTests", dependencies: ["SolverKit", "TestSupport"]),
-        .testTarget(name: "NavierStokes2DTests", dependencies: ["NavierStokes2D", "SolverKit", "SluiceModel", "TestSupport"]),
+        .testTarget(name: "NavierStokes2DTests", dependencies: ["NavierStokes2D", "SolverKit", "SluiceModel", "TestSupport"],
+                    exclude: ["Reference"]),
         .testTarget(name: "AdvectionTests", dependencies: ["Advection", "SolverKit", "SluiceModel", "TestSupport"]),
         .testTarget(name: "SolverRuntimeTests", dependencies: [
             "SolverRuntime", "NavierStokes2D", "Advection", "SolverKit", "SluiceModel", "HDF5", "TestSupport",
