@@ -16,13 +16,19 @@ public struct AdvectionCase: Codable, Sendable, Hashable {
     public var time: Time
     public var output: Output
 
-    /// `points` x `points` cells (finite volume) or points (spectral) on `[0, length)^2`.
+    /// `points` x `points` cells (finite volume) or points (spectral) on `[0, length)^2`; `length` defaults to 1.
     public struct Grid: Codable, Sendable, Hashable {
         public var points: Int
         public var length: Double
         public init(points: Int, length: Double = 1) {
             self.points = points
             self.length = length
+        }
+
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            points = try c.decode(Int.self, forKey: .points)
+            length = try c.decodeIfPresent(Double.self, forKey: .length) ?? 1
         }
     }
 
