@@ -1,3 +1,4 @@
+import Dispatch
 import SolverKit
 
 /// The 2-D incompressible Navier-Stokes equations in vorticity form on a periodic box, pseudo-spectral:
@@ -38,6 +39,11 @@ public final class VorticityEquation: SemiImplicitSystem {
     private let spectra: [AlignedBuffer<Complex<Double>>]
     private let fields: [AlignedBuffer<Double>]
     private let productSpectrum: AlignedBuffer<Complex<Double>>
+
+    /// When true, ``transformSeconds`` accumulates the wall time spent inside FFTW (for `sluice bench ns2d`).
+    public var measureTransforms = false
+    /// Seconds spent in FFTs since ``measureTransforms`` was set.
+    public private(set) var transformSeconds = 0.0
 
     /// - Parameters:
     ///   - forcing: the vorticity forcing on the grid (``PeriodicGrid/pointCount`` values), or nil for none.
@@ -88,14 +94,18 @@ public final class VorticityEquation: SemiImplicitSystem {
                 sv[i] = wx * -ik2[i]
             }
         }}}}}}}}
+        let started = measureTransforms ? DispatchTime.now().uptimeNanoseconds : 0
         for k in 0..<4 { plan.inverse(spectra[k], into: fields[k]) }
+        if measureTransforms { transformSeconds += Double(DispatchTime.now().uptimeNanoseconds - started) * 1e-9 }
         fields[0].withUnsafeMutableBufferPointer { u in
         fields[1].withUnsafeBufferPointer { v in
         fields[2].withUnsafeBufferPointer { wx in
         fields[3].withUnsafeBufferPointer { wy in
             for i in 0..<u.count { u[i] = u[i] * wx[i] + v[i] * wy[i] }
         }}}}
+        let forwardStarted = measureTransforms ? DispatchTime.now().uptimeNanoseconds : 0
         plan.forward(fields[0], into: productSpectrum)
+        if measureTransforms { transformSeconds += Double(DispatchTime.now().uptimeNanoseconds - forwardStarted) * 1e-9 }
         tendency.withUnsafeMutableBufferPointer { out in
         forcingSpectrum.withUnsafeBufferPointer { f in
         productSpectrum.withUnsafeBufferPointer { p in
