@@ -171,12 +171,12 @@ public final class AdvectionSimulation: Simulation {
         switch spec.scheme.method {
         case .finiteVolume:
             return SimulationCost(flopsPerStep: stages * 45 * cells, stateBytes: (6 + tableau.stages) * grid.pointCount * 8,
-                                  expectedFlopsPerSecond: 1.5e9,
+                                  expectedFlopsPerSecond: 3.5e9,  // measured by `sluice bench advection` at 512^2
                                   summary: "\(tableau.stages) x (slopes, upwind fluxes, divergence) over \(grid.shapeDescription) cells")
         case .spectral:
             let fft = 2.5 * cells * log2(cells)
             return SimulationCost(flopsPerStep: stages * (3 * fft + 20 * cells), stateBytes: (8 + 2 * tableau.stages) * grid.pointCount * 8,
-                                  expectedFlopsPerSecond: 2.5e9,
+                                  expectedFlopsPerSecond: 6e9,  // measured by `sluice bench advection` at 512^2
                                   summary: "\(tableau.stages) x (1 c2r + 2 r2c FFTs of \(grid.shapeDescription) + 4 passes)")
         }
     }

@@ -30,11 +30,15 @@ public final class VorticityEquation: SemiImplicitSystem {
     /// `L = -nu |kappa|^2 - mu` per mode.
     public let implicitOperator: DiagonalImplicitOperator
 
-    // Per-mode multipliers with the inverse transform's 1/N folded in.
-    private let kx: AlignedBuffer<Double>
-    private let ky: AlignedBuffer<Double>
+    // Multipliers with the inverse transform's 1/N folded in: kx per spectrum row (axis 0), ky per column (axis 1),
+    // 1/|kappa|^2 per mode (0 for the mean). The 2/3 mask keeps rows where `keptRow` and columns `0...keptColumns`.
+    private let kx: [Double]
+    private let ky: [Double]
     private let inverseK2: AlignedBuffer<Double>
-    private let mask: AlignedBuffer<Double>
+    private let rows: Int
+    private let columns: Int
+    private let keptColumns: Int
+    private let keptRow: [Bool]
     // Scratch: four spectra and fields (u, v, omega_x, omega_y) and the product's spectrum.
     private let spectra: [AlignedBuffer<Complex<Double>>]
     private let fields: [AlignedBuffer<Double>]
@@ -52,17 +56,20 @@ public final class VorticityEquation: SemiImplicitSystem {
         let count = operators.spectrumCount
         let n = Double(operators.realCount)
         let eigenvalues = AlignedBuffer<Double>(count: count)
-        kx = AlignedBuffer(count: count)
-        ky = AlignedBuffer(count: count)
+        let shape = operators.plan.spectrumShape
+        rows = shape[0]
+        columns = shape[1]
         inverseK2 = AlignedBuffer(count: count)
         for i in 0..<count {
             let k2 = operators.squaredWavenumbers[i]
             eigenvalues[i] = -viscosity * k2 - drag
-            kx[i] = operators.derivativeWavenumbers[0][i] / n
-            ky[i] = operators.derivativeWavenumbers[1][i] / n
             inverseK2[i] = k2 > 0 ? 1 / k2 : 0
         }
-        mask = operators.dealiasingMask
+        kx = (0..<rows).map { operators.derivativeWavenumbers[0][$0 * shape[1]] / n }
+        ky = (0..<columns).map { operators.derivativeWavenumbers[1][$0] / n }
+        // The mask is a product of per-axis masks (SpectralOperators.dealiasingMask): read it off its axes.
+        keptRow = (0..<rows).map { operators.dealiasingMask[$0 * shape[1]] == 1 }
+        keptColumns = (0..<columns).last { operators.dealiasingMask[$0] == 1 } ?? 0
         implicitOperator = DiagonalImplicitOperator(eigenvalues: eigenvalues)
         forcingSpectrum = AlignedBuffer(count: count)
         if let forcing { operators.transform(forcing, into: forcingSpectrum) }
@@ -76,24 +83,28 @@ public final class VorticityEquation: SemiImplicitSystem {
         let count = operators.spectrumCount
         precondition(state.count == count && tendency.count == count, "vorticity spectra must have \(count) values")
         let plan = operators.plan
+        let (rows, columns) = (self.rows, self.columns)
         state.withUnsafeBufferPointer { w in
         spectra[0].withUnsafeMutableBufferPointer { su in
         spectra[1].withUnsafeMutableBufferPointer { sv in
         spectra[2].withUnsafeMutableBufferPointer { sx in
         spectra[3].withUnsafeMutableBufferPointer { sy in
-        kx.withUnsafeBufferPointer { mx in
         ky.withUnsafeBufferPointer { my in
         inverseK2.withUnsafeBufferPointer { ik2 in
-            for i in 0..<count {
-                // i * omega_hat / N, then the four spectra.
-                let z = Complex(-w[i].im, w[i].re)
-                let wx = z * mx[i], wy = z * my[i]
-                sx[i] = wx
-                sy[i] = wy
-                su[i] = wy * ik2[i]
-                sv[i] = wx * -ik2[i]
+            for r in 0..<rows {
+                let mx = kx[r], base = r * columns
+                for c in 0..<columns {
+                    // i omega_hat / N times kappa_x, kappa_y; u and v through psi_hat = omega_hat / |kappa|^2.
+                    let i = base + c
+                    let z = Complex(-w[i].im, w[i].re)
+                    let wx = z * mx, wy = z * my[c]
+                    sx[i] = wx
+                    sy[i] = wy
+                    su[i] = wy * ik2[i]
+                    sv[i] = wx * -ik2[i]
+                }
             }
-        }}}}}}}}
+        }}}}}}}
         let started = measureTransforms ? DispatchTime.now().uptimeNanoseconds : 0
         for k in 0..<4 { plan.inverse(spectra[k], into: fields[k]) }
         if measureTransforms { transformSeconds += Double(DispatchTime.now().uptimeNanoseconds - started) * 1e-9 }
@@ -106,12 +117,20 @@ public final class VorticityEquation: SemiImplicitSystem {
         let forwardStarted = measureTransforms ? DispatchTime.now().uptimeNanoseconds : 0
         plan.forward(fields[0], into: productSpectrum)
         if measureTransforms { transformSeconds += Double(DispatchTime.now().uptimeNanoseconds - forwardStarted) * 1e-9 }
+        let kept = keptColumns
         tendency.withUnsafeMutableBufferPointer { out in
         forcingSpectrum.withUnsafeBufferPointer { f in
         productSpectrum.withUnsafeBufferPointer { p in
-        mask.withUnsafeBufferPointer { d in
-            for i in 0..<count { out[i] = f[i] - p[i] * d[i] }
-        }}}}
+            for r in 0..<rows {
+                let base = r * columns
+                if keptRow[r] {
+                    for c in 0...kept { out[base + c] = f[base + c] - p[base + c] }
+                    for c in (kept + 1)..<columns { out[base + c] = f[base + c] }
+                } else {
+                    for c in 0..<columns { out[base + c] = f[base + c] }
+                }
+            }
+        }}}
     }
 
     /// `omega = (I - mu L)^{-1} (omega + mu L omega + weight h)`, one pass (``DiagonalImplicitOperator``).

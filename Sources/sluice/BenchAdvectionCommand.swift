@@ -18,6 +18,9 @@ struct BenchAdvectionCommand: ParsableCommand {
     @Option(help: "Steps to time.")
     var steps = 40
 
+    @Option(help: "Rounds (Swift, then the baselines, repeated); each time is the fastest round's.")
+    var rounds = 3
+
     @Option(help: "The baseline script (default: Benchmarks/python/advection_baselines.py under the repository).")
     var baselineScript: String?
 
@@ -42,19 +45,21 @@ struct BenchAdvectionCommand: ParsableCommand {
         var rows: [[String: Any]] = []
         if !json { print("2-D advection, \(size)x\(size), \(steps) steps, float64, one Swift thread (cells updated = cells x steps)") }
         for method in [AdvectionCase.Scheme.Method.finiteVolume, .spectral] {
-            var row = try measure(method, directory: directory)
-            let swiftSeconds = row["swift_seconds_per_step"] as? Double ?? 0
-            if method == .finiteVolume, let script, let dt = row["dt"] as? Double {
-                let baselines = try BenchSupport.runBaselines(
-                    python: python, script: script,
-                    arguments: ["--input", directory.appendingPathComponent("q0.f64").path, "--size", "\(size)",
-                                "--steps", "\(steps)", "--dt", "\(dt)", "--swirl-period", "1.5", "--output-dir", directory.path],
-                    swiftResult: directory.appendingPathComponent("swift.f64").path, directory: directory,
-                    swiftSeconds: swiftSeconds)
-                row.merge(baselines) { $1 }
-                for name in BenchSupport.baselineNames {
-                    if let s = row["\(name)_seconds_per_step"] as? Double { row["\(name)_cells_per_second"] = Double(size * size) / s }
+            var measured: [[String: Any]] = []
+            for _ in 0..<max(1, rounds) {
+                var row = try measure(method, directory: directory)
+                if method == .finiteVolume, let script, let dt = row["dt"] as? Double {
+                    row.merge(try BenchSupport.runBaselines(
+                        python: python, script: script,
+                        arguments: ["--input", directory.appendingPathComponent("q0.f64").path, "--size", "\(size)",
+                                    "--steps", "\(steps)", "--dt", "\(dt)", "--swirl-period", "1.5", "--output-dir", directory.path],
+                        swiftResult: directory.appendingPathComponent("swift.f64").path, directory: directory)) { $1 }
                 }
+                measured.append(row)
+            }
+            var row = BenchSupport.merge(measured)
+            for name in ["swift"] + BenchSupport.baselineNames {
+                if let s = row["\(name)_seconds_per_step"] as? Double { row["\(name)_cells_per_second"] = Double(size * size) / s }
             }
             rows.append(row)
             if !json {

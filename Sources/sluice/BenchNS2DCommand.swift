@@ -19,8 +19,11 @@ struct BenchNS2DCommand: ParsableCommand {
     @Option(help: "Grid sizes, comma-separated.")
     var sizes = "64,256,1024"
 
-    @Option(help: "Steps per size (default: 400 at 64, 100 at 256, 10 at 1024; others scale as 1/N^2).")
+    @Option(help: "Steps per size (default: 2000 at 64, 500 at 256, 100 at 512, 30 at 1024).")
     var steps: Int?
+
+    @Option(help: "Rounds per size (Swift, then the baselines, repeated); each time is the fastest round's.")
+    var rounds = 3
 
     @Option(help: "The baseline script (default: Benchmarks/python/ns2d_baselines.py under the repository).")
     var baselineScript: String?
@@ -48,21 +51,36 @@ struct BenchNS2DCommand: ParsableCommand {
         var rows: [[String: Any]] = []
         if !json { print("NS2D step, FNO recipe (cn-euler, dt 1e-4, nu 1e-3, GRF initial vorticity), float64, one Swift thread") }
         for n in grid {
-            let count = steps ?? max(5, Int((400.0 * 64 * 64 / Double(n * n)).rounded()))
-            var row = try measureSwift(n: n, steps: count, directory: directory)
-            if let script {
-                row.merge(try BenchSupport.runBaselines(python: python, script: script,
-                                                        arguments: ["--input", directory.appendingPathComponent("omega0.f64").path,
-                                                                    "--size", "\(n)", "--steps", "\(count)",
-                                                                    "--output-dir", directory.path],
-                                                        swiftResult: directory.appendingPathComponent("swift.f64").path,
-                                                        directory: directory, swiftSeconds: row["swift_seconds_per_step"] as? Double ?? 0)) { $1 }
+            let count = steps ?? Self.defaultSteps(n)
+            var measured: [[String: Any]] = []
+            for _ in 0..<max(1, rounds) {
+                var row = try measureSwift(n: n, steps: count, directory: directory)
+                if let script {
+                    row.merge(try BenchSupport.runBaselines(python: python, script: script,
+                                                            arguments: ["--input", directory.appendingPathComponent("omega0.f64").path,
+                                                                        "--size", "\(n)", "--steps", "\(count)",
+                                                                        "--output-dir", directory.path],
+                                                            swiftResult: directory.appendingPathComponent("swift.f64").path,
+                                                            directory: directory)) { $1 }
+                }
+                measured.append(row)
             }
+            let row = BenchSupport.merge(measured)
             rows.append(row)
             if !json { print(BenchSupport.describe(row, unit: "ms/step", scale: 1e3, name: "\(n)x\(n)")) }
         }
         if json {
             print(String(decoding: try JSONSerialization.data(withJSONObject: rows, options: [.sortedKeys]), as: UTF8.self))
+        }
+    }
+
+    /// About 0.5 s of Swift stepping per round: 2000 steps at 64^2, 500 at 256^2, 30 at 1024^2.
+    static func defaultSteps(_ n: Int) -> Int {
+        switch n {
+        case ...64: 2000
+        case ...256: 500
+        case ...512: 100
+        default: 30
         }
     }
 

@@ -33,9 +33,9 @@ enum BenchSupport {
         return data.withUnsafeBytes { raw in (0..<(data.count / 8)).map { raw.loadUnaligned(fromByteOffset: 8 * $0, as: Double.self) } }
     }
 
-    /// Runs the baseline script and returns its timings (per step), speed-ups and answer differences as row keys.
+    /// Runs the baseline script and returns its timings (per step) and answer differences as row keys.
     static func runBaselines(python: String, script: String, arguments: [String], swiftResult: String,
-                             directory: URL, swiftSeconds: Double) throws -> [String: Any] {
+                             directory: URL) throws -> [String: Any] {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = [python, script] + arguments
@@ -59,7 +59,6 @@ enum BenchSupport {
             row["\(name)_seconds_per_step"] = seconds
             if let median = entry["median_seconds_per_step"] as? Double { row["\(name)_median_seconds_per_step"] = median }
             if let threads = entry["threads"] as? Int { row["\(name)_threads"] = threads }
-            row["speedup_vs_\(name)"] = seconds / swiftSeconds
             let theirs = try read(directory.appendingPathComponent("\(name).f64").path)
             if theirs.count == swift.count {
                 row["max_abs_diff_\(name)"] = zip(swift, theirs).reduce(0.0) { max($0, abs($1.0 - $1.1)) }
@@ -67,6 +66,29 @@ enum BenchSupport {
         }
         if let versions = report["versions"] as? [String: Any] { row["versions"] = versions }
         return row
+    }
+
+    /// Merges the rows of several rounds of one measurement: every `*seconds_per_step` key takes its smallest value
+    /// (on a shared machine the least disturbed round), other keys the first round's; then the speed-ups are
+    /// computed from the merged times.
+    static func merge(_ rounds: [[String: Any]]) -> [String: Any] {
+        guard var merged = rounds.first else { return [:] }
+        for row in rounds.dropFirst() {
+            for (key, value) in row {
+                guard key.hasSuffix("seconds_per_step"), let v = value as? Double else {
+                    if merged[key] == nil { merged[key] = value }
+                    continue
+                }
+                merged[key] = min(v, merged[key] as? Double ?? v)
+            }
+        }
+        if let swift = merged["swift_seconds_per_step"] as? Double, swift > 0 {
+            for name in baselineNames {
+                if let theirs = merged["\(name)_seconds_per_step"] as? Double { merged["speedup_vs_\(name)"] = theirs / swift }
+            }
+        }
+        merged["rounds"] = rounds.count
+        return merged
     }
 
     /// The baselines a script may report, in print order.
