@@ -36,6 +36,16 @@ public struct RunSummary: Sendable, Hashable {
     public var snapshotsSkipped: Int
     public var bytesWritten: Int
     public var wallSeconds: Double
+
+    public init(steps: UInt64, time: Double, snapshotsWritten: Int, snapshotsSkipped: Int, bytesWritten: Int,
+                wallSeconds: Double) {
+        self.steps = steps
+        self.time = time
+        self.snapshotsWritten = snapshotsWritten
+        self.snapshotsSkipped = snapshotsSkipped
+        self.bytesWritten = bytesWritten
+        self.wallSeconds = wallSeconds
+    }
 }
 
 /// The daemon loop, separate from stepping (Oceananigans' `run!`): step the simulation; after each step ask every
@@ -90,7 +100,7 @@ public final class MemberRunner {
                 due = true
             }
             if due || simulation.step == last { try writeSnapshot(to: sink, final: simulation.step == last) }
-            options.progress?.update(Progress(member: options.member, step: simulation.step, lastStep: last,
+            options.progress?.update(RunProgress(member: options.member, step: simulation.step, lastStep: last,
                                               startStep: startStep, time: simulation.time,
                                               endTime: simulation.time + Double(last - simulation.step) * simulation.timeStep,
                                               snapshots: summary.snapshotsWritten, elapsed: now - start))

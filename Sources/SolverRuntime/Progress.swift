@@ -1,7 +1,7 @@
 import Foundation
 
 /// Where a run stands, for progress displays.
-public struct Progress: Sendable, Hashable {
+public struct RunProgress: Sendable, Hashable {
     public var member: UInt64
     public var step: UInt64
     public var lastStep: UInt64
@@ -12,6 +12,18 @@ public struct Progress: Sendable, Hashable {
     public var snapshots: Int
     /// Wall-clock seconds since the run started.
     public var elapsed: Double
+
+    public init(member: UInt64, step: UInt64, lastStep: UInt64, startStep: UInt64, time: Double, endTime: Double,
+                snapshots: Int, elapsed: Double) {
+        self.member = member
+        self.step = step
+        self.lastStep = lastStep
+        self.startStep = startStep
+        self.time = time
+        self.endTime = endTime
+        self.snapshots = snapshots
+        self.elapsed = elapsed
+    }
 
     /// Steps per wall-clock second so far.
     public var stepsPerSecond: Double { elapsed > 0 ? Double(step - startStep) / elapsed : 0 }
@@ -25,7 +37,7 @@ public struct Progress: Sendable, Hashable {
     /// `"member 3  step 1200/500000 (0.2%)  t = 0.12/50  1234 steps/s  ETA 6m 40s  2 snapshots"`.
     public var line: String {
         let percent = lastStep > 0 ? 100 * Double(step) / Double(lastStep) : 100
-        let eta = remainingSeconds.map(Progress.duration) ?? "-"
+        let eta = remainingSeconds.map(RunProgress.duration) ?? "-"
         return "member \(member)  step \(step)/\(lastStep) (\(String(format: "%.1f", percent))%)  "
             + "t = \(String(format: "%.4g", time))/\(String(format: "%.4g", endTime))  "
             + "\(String(format: "%.0f", stepsPerSecond)) steps/s  ETA \(eta)  \(snapshots) snapshots"
@@ -43,7 +55,7 @@ public struct Progress: Sendable, Hashable {
 
 /// Receives progress from the run loop (every step; implementations throttle).
 public protocol ProgressReporter: AnyObject {
-    func update(_ progress: Progress)
+    func update(_ progress: RunProgress)
     func finish(_ summary: RunSummary, member: UInt64)
 }
 
@@ -62,7 +74,7 @@ public final class LiveLineProgress: ProgressReporter {
         interval = isTerminal ? 0.25 : logInterval
     }
 
-    public func update(_ progress: Progress) {
+    public func update(_ progress: RunProgress) {
         guard progress.elapsed - lastPrinted >= interval || progress.step == progress.lastStep else { return }
         lastPrinted = progress.elapsed
         let text = progress.line
@@ -79,7 +91,7 @@ public final class LiveLineProgress: ProgressReporter {
         if isTerminal, lastLength > 0 { handle.write(Data("\n".utf8)) }
         let rate = summary.wallSeconds > 0 ? Double(summary.steps) / summary.wallSeconds : 0
         var text = "member \(member): \(summary.steps) steps to t = \(String(format: "%.6g", summary.time)) in "
-            + "\(Progress.duration(summary.wallSeconds)) (\(String(format: "%.0f", rate)) steps/s), "
+            + "\(RunProgress.duration(summary.wallSeconds)) (\(String(format: "%.0f", rate)) steps/s), "
             + "\(summary.snapshotsWritten) snapshots written"
         if summary.snapshotsSkipped > 0 { text += ", \(summary.snapshotsSkipped) already held by the server" }
         handle.write(Data((text + "\n").utf8))

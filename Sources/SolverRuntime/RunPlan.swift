@@ -54,7 +54,7 @@ public struct RunPlan {
         row("snapshot fields", "\(fields): \(bytes(layout.payloadBytes)) each\(count.map { ", \(bytes($0 * layout.payloadBytes)) in all" } ?? "")")
         let perStep = cost.secondsPerStep
         row("cost per step", "\(String(format: "%.3g", cost.flopsPerStep / 1e6)) MFLOP (\(cost.summary)); ~\(String(format: "%.3g", perStep * 1e3)) ms at \(String(format: "%.3g", cost.expectedFlopsPerSecond / 1e9)) GFLOP/s")
-        row("estimated time", "\(Progress.duration(perStep * Double(steps))) on one core")
+        row("estimated time", "\(RunProgress.duration(perStep * Double(steps))) on one core")
         row("memory", "~\(bytes(cost.stateBytes)) of solver state")
         return lines.joined(separator: "\n")
     }
