@@ -18,7 +18,7 @@ struct ProgressTests {
     @Test("a log (not a terminal) gets plain lines, throttled, plus the final summary")
     func logLines() throws {
         let path = NSTemporaryDirectory() + "progress-\(UUID().uuidString).log"
-        FileManager.default.createFile(atPath: path, contents: nil)
+        #expect(FileManager.default.createFile(atPath: path, contents: nil))
         defer { try? FileManager.default.removeItem(atPath: path) }
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
         let reporter = LiveLineProgress(handle: handle, logInterval: 10)
