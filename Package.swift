@@ -3,6 +3,9 @@
 // Target layout and import rules: docs/architecture.md.
 import PackageDescription
 
+/// Numerical kernels compile with -O in every configuration (see the solver targets).
+let optimisedKernels: [SwiftSetting] = [.unsafeFlags(["-O"], .when(configuration: .debug))]
+
 let package = Package(
     name: "Sluice",
     platforms: [.macOS(.v15)],
@@ -47,6 +50,15 @@ let package = Package(
             "Transport", "Reservoir", "Wire", "ZeroMQ", "SluiceModel", "CSluiceShims",
             .product(name: "Logging", package: "swift-log"),
         ]),
+        // Solvers (pure: SolverKit and SluiceModel only; they never import each other).
+        // Their kernels are optimised in debug builds too, so that `swift test` can check convergence on grids
+        // large enough to be in the asymptotic regime (about 20x faster than -Onone for these loops).
+        .target(name: "NavierStokes2D", dependencies: ["SolverKit", "SluiceModel"], swiftSettings: optimisedKernels),
+        .target(name: "Advection", dependencies: ["SolverKit", "SluiceModel"], swiftSettings: optimisedKernels),
+        // The solver daemon loop: case files to simulations (registry), stepping, schedules, sinks, progress.
+        .target(name: "SolverRuntime", dependencies: [
+            "SolverKit", "SluiceModel", "SluiceConfig", "HDF5", "NavierStokes2D", "Advection",
+        ]),
         // Swift clients: solver publisher, trainer client.
         .target(name: "Clients", dependencies: [
             "Transport", "Wire", "ZeroMQ", "SluiceModel",
@@ -57,6 +69,7 @@ let package = Package(
             name: "sluice",
             dependencies: [
                 "SluiceModel", "ZeroMQ", "HDF5", "SolverKit", "Wire", "Transport", "Reservoir", "Server", "Clients", "SluiceConfig",
+                "SolverRuntime", "NavierStokes2D", "Advection",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -70,6 +83,12 @@ let package = Package(
         .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ", "TestSupport"]),
         .testTarget(name: "HDF5Tests", dependencies: ["HDF5", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "SolverKitTests", dependencies: ["SolverKit", "TestSupport"]),
+        .testTarget(name: "NavierStokes2DTests", dependencies: ["NavierStokes2D", "SolverKit", "SluiceModel", "TestSupport"],
+                    exclude: ["Reference"]),
+        .testTarget(name: "AdvectionTests", dependencies: ["Advection", "SolverKit", "SluiceModel", "TestSupport"]),
+        .testTarget(name: "SolverRuntimeTests", dependencies: [
+            "SolverRuntime", "NavierStokes2D", "Advection", "SolverKit", "SluiceModel", "HDF5", "TestSupport",
+        ]),
         .testTarget(name: "ReservoirTests", dependencies: ["Reservoir", "TestSupport"]),
         .testTarget(name: "WireTests", dependencies: ["Wire", "TestSupport"]),
         .testTarget(name: "SluiceConfigTests", dependencies: ["SluiceConfig", "Server", "TestSupport"]),

@@ -15,4 +15,6 @@ let benchSubcommands: [any ParsableCommand.Type] = [
     BenchIngestCommand.self,
     BenchServeCommand.self,
     BenchMemoryCommand.self,
+    BenchNS2DCommand.self,
+    BenchAdvectionCommand.self,
 ]

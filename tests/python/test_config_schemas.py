@@ -25,6 +25,8 @@ def load(path):
 # (glob of files, schema) pairs; later issues add case and study schemas here.
 SHIPPED = [
     ("ops/config/*.yaml", "server.schema.json"),
+    ("solvers/ns2d/*.yaml", "ns2d-case.schema.json"),
+    ("solvers/advection/*.yaml", "advection-case.schema.json"),
 ]
 
 
@@ -47,4 +49,66 @@ def test_shipped_files_validate(pattern, schema_name):
 ])
 def test_broken_server_configs_are_rejected(document):
     validator = jsonschema.Draft202012Validator(schema("server.schema.json"))
+    assert list(validator.iter_errors(document)), f"{document} should not validate"
+
+
+NS2D_MINIMAL = {
+    "solver": "ns2d", "name": "x", "parameters": {}, "grid": {"points": 64, "length": 1.0},
+    "time": {"scheme": "cn-euler", "dt": 1e-4, "end_time": 1.0}, "forcing": "fno",
+    "initial_condition": {"kind": "grf"}, "output": {"every": {"steps": 10}, "fields": ["vorticity"]},
+}
+
+
+def with_changes(document, **changes):
+    out = json.loads(json.dumps(document))
+    for key, value in changes.items():
+        out[key] = value
+    return out
+
+
+def test_minimal_ns2d_case_validates():
+    validator = jsonschema.Draft202012Validator(schema("ns2d-case.schema.json"))
+    assert not list(validator.iter_errors(NS2D_MINIMAL))
+
+
+@pytest.mark.parametrize("document", [
+    with_changes(NS2D_MINIMAL, solver="ns3d"),
+    with_changes(NS2D_MINIMAL, grid={"points": 63, "length": 1.0}),
+    with_changes(NS2D_MINIMAL, time={"scheme": "cn-euler", "dt": 1e-4, "cfl": {"courant": 0.5, "max_velocity": 7}, "end_time": 1}),
+    with_changes(NS2D_MINIMAL, time={"scheme": "rk45", "dt": 1e-4, "end_time": 1}),
+    with_changes(NS2D_MINIMAL, time={"scheme": "cn-euler", "dt": 1e-4}),
+    with_changes(NS2D_MINIMAL, initial_condition={"kind": "file"}),
+    with_changes(NS2D_MINIMAL, parameters={"viscosity": -1}),
+    with_changes(NS2D_MINIMAL, parameters={"visc": 1e-3}),
+    with_changes(NS2D_MINIMAL, output={"every": {"steps": 1, "simulation_time": 1}, "fields": ["vorticity"]}),
+    with_changes(NS2D_MINIMAL, output={"every": {"steps": 1}, "fields": ["pressure"]}),
+])
+def test_broken_ns2d_cases_are_rejected(document):
+    validator = jsonschema.Draft202012Validator(schema("ns2d-case.schema.json"))
+    assert list(validator.iter_errors(document)), f"{document} should not validate"
+
+
+ADVECTION_MINIMAL = {
+    "solver": "advection", "name": "x", "parameters": {}, "grid": {"points": 64}, "flow": "swirl",
+    "initial_condition": "cone", "scheme": {"method": "finite-volume"}, "time": {"end_time": 1.5},
+    "output": {"every": {"simulation_time": 0.1}},
+}
+
+
+def test_minimal_advection_case_validates():
+    validator = jsonschema.Draft202012Validator(schema("advection-case.schema.json"))
+    assert not list(validator.iter_errors(ADVECTION_MINIMAL))
+
+
+@pytest.mark.parametrize("document", [
+    with_changes(ADVECTION_MINIMAL, flow="shear"),
+    with_changes(ADVECTION_MINIMAL, initial_condition="square"),
+    with_changes(ADVECTION_MINIMAL, scheme={"method": "finite-volume", "courant": 0.8}),
+    with_changes(ADVECTION_MINIMAL, scheme={"method": "finite-volume", "limiter": "koren"}),
+    with_changes(ADVECTION_MINIMAL, scheme={"method": "spectral"}, flow="rotation"),
+    with_changes(ADVECTION_MINIMAL, time={"end_time": 1, "steps": 10}),
+    with_changes(ADVECTION_MINIMAL, parameters={"radius": 0}),
+])
+def test_broken_advection_cases_are_rejected(document):
+    validator = jsonschema.Draft202012Validator(schema("advection-case.schema.json"))
     assert list(validator.iter_errors(document)), f"{document} should not validate"
