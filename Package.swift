@@ -59,6 +59,10 @@ let package = Package(
         .target(name: "SolverRuntime", dependencies: [
             "SolverKit", "SluiceModel", "SluiceConfig", "HDF5", "NavierStokes2D", "Advection",
         ]),
+        // Studies: study files, designs of experiments, parameter draws (pure).
+        .target(name: "Studies", dependencies: ["SluiceModel"]),
+        // Study launcher: server, members (local processes or Slurm jobs), relaunch, journal, accounting.
+        .target(name: "Launcher", dependencies: ["Studies", "Clients", "Server", "SluiceConfig", "SolverRuntime", "Wire"]),
         // Swift clients: solver publisher, trainer client.
         .target(name: "Clients", dependencies: [
             "Transport", "Wire", "ZeroMQ", "SluiceModel",
@@ -69,7 +73,7 @@ let package = Package(
             name: "sluice",
             dependencies: [
                 "SluiceModel", "ZeroMQ", "HDF5", "SolverKit", "Wire", "Transport", "Reservoir", "Server", "Clients", "SluiceConfig",
-                "SolverRuntime", "NavierStokes2D", "Advection",
+                "SolverRuntime", "NavierStokes2D", "Advection", "Studies", "Launcher",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

@@ -6,13 +6,14 @@ import ZeroMQ
 /// One-shot requests to a server's control endpoint (what `sluice status` uses).
 public enum AdminClient {
     /// Sends STATUS and returns the reply's JSON body. Throws `.timedOut` naming the endpoint if no reply comes.
-    public static func status(endpoint: String, timeout: Duration = .seconds(5), curve: CurveClientKeys? = nil) throws -> [UInt8] {
+    public static func status(endpoint: String, timeout: Duration = .seconds(5), curve: CurveClientKeys? = nil,
+                              request: StatusBody = .request) throws -> [UInt8] {
         let context = try Context(ioThreads: 1)
         let socket = try Socket(context, type: .dealer)
         try socket.setLinger(milliseconds: 0)
         if let curve { try socket.makeCurveClient(serverKey: curve.serverPublicKey, keys: curve.keys) }
         try socket.connect(endpoint)
-        try socket.sendControl(.status(.request))
+        try socket.sendControl(.status(request))
         try socket.setReceiveTimeout(milliseconds: timeout.milliseconds)
         while true {
             guard let frames = try socket.receiveMultipart() else {

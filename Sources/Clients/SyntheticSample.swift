@@ -8,7 +8,7 @@ public enum SyntheticSample {
 
     @inline(__always)
     public static func value(member: UInt64, step: UInt64, index: Int) -> Float {
-        Float((member &* 7919 &+ step &* 31 &+ UInt64(index)) & 0xFF_FFFF)
+        SyntheticPattern.value(member: member, step: step, index: index)
     }
 
     /// A sample header on a uniform grid over [0, 1]^d with one float32 field of `shape`.

@@ -37,8 +37,9 @@ extension ReservoirServer {
         case .hello(let hello):
             try handleHello(hello, identity: identity, key: key, socket: socket, now: now)
             if let fd, sessions[key] != nil { connectionGuard.attach(fd, to: key) }
-        case .status:
-            let reply = Array(try statusJSON())
+        case .status(let request):
+            let detail = (try? JSONSerialization.jsonObject(with: Data(request.json)) as? [String: Any])?["accepted_steps"] as? Bool ?? false
+            let reply = Array(try statusJSON(acceptedSteps: detail))
             try send(.status(StatusBody(json: reply)), to: identity, on: socket)
         case .heartbeat:
             if session == nil {

@@ -101,8 +101,8 @@ extension ReservoirServer {
         rateMark = (now, totals)
     }
 
-    /// The counters as `sluice status` shows them.
-    public func status() -> ServerStatus {
+    /// The counters as `sluice status` shows them; `acceptedSteps` adds every member's accepted steps as ranges.
+    public func status(acceptedSteps: Bool = false) -> ServerStatus {
         let stats = reservoir.statistics
         let info = ServerStatus.ServerInfo(
             name: configuration.name, version: SluiceVersion.string,
@@ -114,10 +114,17 @@ extension ReservoirServer {
                 ?? ([endpoints?.solver, endpoints?.consumer, endpoints?.control].contains { $0.map(Self.isNonLoopbackTCP) ?? false }
                     ? "PLAIN on a non-loopback address: NOT authenticated or encrypted" : "plain (loopback/ipc)"),
             nonFinite: configuration.nonFinite.rawValue, stopping: stopping)
+        var creditByMember: [UInt64: Int] = [:]
+        for key in solverKeys {
+            if let s = sessions[key], let m = s.hello.member { creditByMember[m, default: 0] += s.credit }
+        }
+        let now = ContinuousClock.now
         let memberRows = members.keys.sorted().compactMap { m -> ServerStatus.Member? in
             guard let p = members[m] else { return nil }
             return .init(member: m, attempt: p.attempt, accepted: p.acceptedSteps.count, lastStep: p.lastStep,
-                         lastTime: p.lastTime, done: p.done, connected: p.connected > 0)
+                         lastTime: p.lastTime, done: p.done, connected: p.connected > 0,
+                         idleS: p.lastAcceptedAt.map { (now - $0).seconds }, credit: creditByMember[m],
+                         acceptedSteps: acceptedSteps ? Self.ranges(p.acceptedSteps) : nil)
         }
         let groupRows = stats.groups.map { g in
             ServerStatus.Group(name: g.name, worldSize: g.worldSize, trainers: presence[g.name]?.trainers ?? 0,
@@ -132,11 +139,20 @@ extension ReservoirServer {
                           reservedBytes: reservedBytes))
     }
 
-    func statusJSON() throws -> Data {
+    /// Sorted values as inclusive [first, last] ranges.
+    static func ranges(_ steps: Set<UInt64>) -> [[UInt64]] {
+        var out: [[UInt64]] = []
+        for step in steps.sorted() {
+            if let last = out.last?.last, step == last + 1 { out[out.count - 1][1] = step } else { out.append([step, step]) }
+        }
+        return out
+    }
+
+    func statusJSON(acceptedSteps: Bool = false) throws -> Data {
         let encoder = JSONEncoder()
         encoder.keyEncodingStrategy = .convertToSnakeCase
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        return try encoder.encode(status())
+        return try encoder.encode(status(acceptedSteps: acceptedSteps))
     }
 }

@@ -36,6 +36,8 @@ public final class ReservoirServer {
     var zapSocket: Socket?
     var monitors: [(socket: Socket, endpoint: Endpoint)] = []
     let connectionGuard: ConnectionGuard
+    let checkpointWriter = CheckpointWriter()
+    var lastCheckpoint = ContinuousClock.now
     var lastGuardCheck = ContinuousClock.now
     public private(set) var endpoints: BoundEndpoints?
 
@@ -83,6 +85,7 @@ public final class ReservoirServer {
     @discardableResult
     public func bind() throws -> BoundEndpoints {
         let c = configuration
+        try restoreCheckpoint()
         if let directory = c.curveDirectory {
             let auth = try Authenticator(directory: directory, logger: logger)
             // The handler must be bound before any socket handshakes: libzmq asks it during every one.
@@ -198,6 +201,7 @@ public final class ReservoirServer {
                 try checkLiveness(now: now)
                 expireGroups(now: now)
                 guardConnections(now: now)
+                checkpointIfDue(now: now)
                 updateRates(now: now)
             } catch let error as ZMQError where error.kind == .terminated {
                 break
@@ -222,6 +226,7 @@ public final class ReservoirServer {
             _ = try? socket(for: session.key.endpoint)?.sendControl(.bye(Bye(reason: "shutting-down")),
                                                                    to: session.identity, dontWait: true)
         }
+        checkpointNow()
         let final = status()
         logger.info("stopped: \(final.totals.samplesIn) samples in (\(final.totals.bytesIn) bytes), \(final.totals.samplesOut) out in \(final.totals.batchesOut) batches, \(final.totals.rejectedTotal) rejected")
         try? solverSocket?.close()

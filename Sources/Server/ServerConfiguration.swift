@@ -55,6 +55,11 @@ public struct ServerConfiguration: Sendable, Codable, Equatable {
     /// Bytes a connection may have in flight beyond what its credit entitles it to (received by the kernel or
     /// libzmq but not yet a complete message); above it the connection is cut. Also the kernel receive buffer size.
     public var connectionAllowanceBytes: Int = 1 << 20
+    /// Where the reservoir and counters are checkpointed (on SIGTERM and every `checkpoint_interval_s`) and
+    /// restored from at start.
+    public var checkpointFile: String? = nil
+    /// Seconds between checkpoints (0: only at shutdown).
+    public var checkpointIntervalS: Double = 60
     /// A key directory (`sluice keys generate`): when set, every endpoint requires CURVE, and only keys on the
     /// allow-list of the endpoint's role may connect.
     public var curveDirectory: String? = nil
@@ -67,7 +72,7 @@ public struct ServerConfiguration: Sendable, Codable, Equatable {
         case name, solverEndpoint, consumerEndpoint, controlEndpoint, reservoir, limits, heartbeatMs
         case creditWindowBytes, maxCreditSamples, maxPrefetch, partialBatchAfterMs, groupGraceMs, nonFinite
         case ioThreads, maxSessions, endpointFile, curveDirectory, maxConnections, helloTimeoutMs
-        case connectionAllowanceBytes
+        case connectionAllowanceBytes, checkpointFile, checkpointIntervalS
     }
 
     /// Decodes with defaults for every absent key.
@@ -94,6 +99,8 @@ public struct ServerConfiguration: Sendable, Codable, Equatable {
         maxConnections = try c.decodeIfPresent(Int.self, forKey: .maxConnections) ?? d.maxConnections
         helloTimeoutMs = try c.decodeIfPresent(Int.self, forKey: .helloTimeoutMs) ?? d.helloTimeoutMs
         connectionAllowanceBytes = try c.decodeIfPresent(Int.self, forKey: .connectionAllowanceBytes) ?? d.connectionAllowanceBytes
+        checkpointFile = try c.decodeIfPresent(String.self, forKey: .checkpointFile)
+        checkpointIntervalS = try c.decodeIfPresent(Double.self, forKey: .checkpointIntervalS) ?? d.checkpointIntervalS
     }
 
     /// Checks every value; the message names the setting and both values.
@@ -117,6 +124,7 @@ public struct ServerConfiguration: Sendable, Codable, Equatable {
         try check(groupGraceMs >= 0, "group_grace_ms \(groupGraceMs) must not be negative")
         try check((1...64).contains(ioThreads), "io_threads \(ioThreads) must be in 1...64")
         try check(maxSessions >= 1, "max_sessions \(maxSessions) must be at least 1")
+        try check(checkpointIntervalS >= 0, "checkpoint_interval_s \(checkpointIntervalS) must not be negative")
         try check(maxConnections >= 1, "max_connections \(maxConnections) must be at least 1")
         try check(helloTimeoutMs >= 100, "hello_timeout_ms \(helloTimeoutMs) is below the minimum of 100")
         try check(connectionAllowanceBytes >= 65_536, "connection_allowance_bytes \(connectionAllowanceBytes) is below the minimum of 65536")

@@ -41,6 +41,13 @@ public struct ServerStatus: Sendable, Codable, Equatable {
         public var lastTime: Double?
         public var done: Bool
         public var connected: Bool
+        /// Seconds since its last sample was accepted (nil before the first, or after a restore).
+        public var idleS: Double?
+        /// Credit its session holds now: 0 while connected means it is held back by back-pressure, not hung.
+        public var credit: Int?
+        /// Accepted steps as inclusive [first, last] ranges, when the STATUS request asked for
+        /// `{"accepted_steps": true}`.
+        public var acceptedSteps: [[UInt64]]?
     }
 
     public struct Group: Sendable, Codable, Equatable {

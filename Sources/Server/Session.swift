@@ -78,9 +78,12 @@ struct MemberProgress {
     var connected = 0
     /// Field shapes of the member's first accepted sample; later samples must match (grids).
     var shapes: [[Int]]?
+    /// When its last sample was accepted (for launchers that detect hung members).
+    var lastAcceptedAt: ContinuousClock.Instant?
 
     /// Notes an accepted sample (mutated in place inside the members dictionary, never copied out).
     mutating func record(_ header: SampleHeader) {
+        lastAcceptedAt = .now
         acceptedSteps.insert(header.step)
         lastStep = header.step
         lastTime = header.time

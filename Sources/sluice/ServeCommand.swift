@@ -56,6 +56,12 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "A key directory (sluice keys generate): require CURVE on every endpoint, admitting only allowed keys.")
     var curveDir: String?
 
+    @Option(help: "Checkpoint the reservoir to this file (on SIGTERM and periodically) and restore it at start.")
+    var checkpointFile: String?
+
+    @Option(help: "Seconds between checkpoints (0: only at shutdown).")
+    var checkpointInterval: Double?
+
     @Flag(help: "Print the final counters as JSON on stdout when stopping.")
     var json = false
 
@@ -78,6 +84,8 @@ struct ServeCommand: ParsableCommand {
         if let v = endpointFile { c.endpointFile = v }
         if let v = name { c.name = v }
         if let v = curveDir { c.curveDirectory = v }
+        if let v = checkpointFile { c.checkpointFile = v }
+        if let v = checkpointInterval { c.checkpointIntervalS = v }
         do { try c.validate() } catch { throw ValidationError("\(error)") }
         return c
     }

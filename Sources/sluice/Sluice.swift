@@ -25,7 +25,7 @@ struct Sluice: AsyncParsableCommand {
             """,
         version: SluiceVersion.string,
         subcommands: [
-            ServeCommand.self, SolveCommand.self, StatusCommand.self, DemoCommand.self, BenchCommand.self,
+            ServeCommand.self, SolveCommand.self, LaunchCommand.self, StatusCommand.self, DemoCommand.self, BenchCommand.self,
             KeysCommand.self, SynthCommand.self, ConsumeCommand.self, VersionCommand.self,
         ]
     )

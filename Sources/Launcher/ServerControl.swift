@@ -1,0 +1,139 @@
+import Clients
+import Foundation
+import Server
+import Studies
+import Wire
+
+/// The study's server: started by the launcher (and restarted from its checkpoint if it dies, on the same
+/// endpoints so that members and consumers reconnect on their own), or a running server the study attaches to.
+final class ServerControl {
+    struct Endpoints {
+        var solver: String
+        var consumer: String?
+        var control: String
+    }
+
+    let study: Study
+    let workDirectory: String
+    let sluice: String
+    let scheduler: JobScheduler
+    private(set) var endpoints: Endpoints?
+    private(set) var handle: JobHandle?
+    var owned: Bool { study.server.solverEndpoint == nil }
+
+    var configPath: String { workDirectory + "/server.json" }
+    var endpointFile: String { workDirectory + "/endpoints.json" }
+    var checkpointPath: String { workDirectory + "/checkpoint.bin" }
+
+    init(study: Study, workDirectory: String, sluice: String, scheduler: JobScheduler) {
+        self.study = study
+        self.workDirectory = workDirectory
+        self.sluice = sluice
+        self.scheduler = scheduler
+    }
+
+    /// Attaches, adopts a server left by a crashed launcher, or starts one.
+    func ensureRunning(adoptPid: Int32?, journal: Journal) throws {
+        if !owned {
+            endpoints = Endpoints(solver: study.server.solverEndpoint ?? "", consumer: study.server.consumerEndpoint,
+                                  control: study.server.controlEndpoint ?? "")
+            _ = try status()
+            return
+        }
+        if let pid = adoptPid, isSluiceProcess(pid), let e = readEndpoints() {
+            handle = JobHandle(id: "\(pid)", pid: pid)
+            endpoints = e
+            return
+        }
+        try start(journal: journal)
+    }
+
+    func start(journal: Journal) throws {
+        var c = ServerConfiguration()
+        c.name = study.name
+        if let e = readEndpoints() {
+            // Restarts keep the endpoints, so members and consumers find the server again.
+            c.solverEndpoint = e.solver
+            c.consumerEndpoint = e.consumer ?? c.consumerEndpoint
+            c.controlEndpoint = e.control
+        } else {
+            c.solverEndpoint = "tcp://127.0.0.1:*"
+            c.consumerEndpoint = "tcp://127.0.0.1:*"
+            c.controlEndpoint = "tcp://127.0.0.1:*"
+        }
+        c.endpointFile = endpointFile
+        c.checkpointFile = checkpointPath
+        c.checkpointIntervalS = study.server.checkpointIntervalS
+        c.reservoir.policy = .init(rawValue: study.server.policy) ?? .reservoir
+        c.reservoir.capacityBytes = study.server.capacityBytes
+        c.reservoir.watermarkBytes = study.server.watermarkBytes
+        c.reservoir.seed = study.server.seed
+        let encoder = JSONEncoder()
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        try encoder.encode(c).write(to: URL(fileURLWithPath: configPath))
+        let previous = readEndpoints()
+        let marker = (try? FileManager.default.attributesOfItem(atPath: endpointFile)[.modificationDate] as? Date) ?? .distantPast
+        let h = try scheduler.start(JobSpec(name: "server", executable: sluice, arguments: ["serve", "--config", configPath],
+                                            logPath: "\(workDirectory)/logs/server.log"))
+        handle = h
+        try journal.append(.init(.serverStart, pid: h.pid))
+        // Wait for the server to write its endpoints (a fresh file, or the same endpoints rewritten).
+        let deadline = Date().addingTimeInterval(30)
+        while Date() < deadline {
+            let stamp = (try? FileManager.default.attributesOfItem(atPath: endpointFile)[.modificationDate] as? Date) ?? .distantPast
+            if stamp > marker || (previous == nil && readEndpoints() != nil), let e = readEndpoints() {
+                endpoints = e
+                return
+            }
+            if case .exited(let code) = scheduler.state(of: h) {
+                throw LaunchError("the server exited with status \(code) at start; see \(workDirectory)/logs/server.log")
+            }
+            Thread.sleep(forTimeInterval: 0.02)
+        }
+        throw LaunchError("the server did not write \(endpointFile) within 30 s; see \(workDirectory)/logs/server.log")
+    }
+
+    func readEndpoints() -> Endpoints? {
+        guard let data = FileManager.default.contents(atPath: endpointFile),
+              let e = try? JSONSerialization.jsonObject(with: data) as? [String: String],
+              let s = e["solver"], let k = e["control"] else { return nil }
+        return Endpoints(solver: s, consumer: e["consumer"], control: k)
+    }
+
+    /// Starts the server again if it died; true if it did.
+    func restartIfDead(journal: Journal) throws -> Bool {
+        guard owned, let h = handle else { return false }
+        switch scheduler.state(of: h) {
+        case .running, .queued: return false
+        case .exited, .lost:
+            try start(journal: journal)
+            return true
+        }
+    }
+
+    /// The server's counters.
+    func status(acceptedSteps: Bool = false) throws -> ServerStatus {
+        guard let control = endpoints?.control else { throw LaunchError("no server endpoints yet") }
+        let request = StatusBody(json: Array((acceptedSteps ? #"{"accepted_steps":true}"# : "{}").utf8))
+        let body = try AdminClient.status(endpoint: control, timeout: .seconds(3), request: request)
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        return try decoder.decode(ServerStatus.self, from: Data(body))
+    }
+
+    /// Stops an owned server gracefully (it writes its final checkpoint).
+    func stop() throws {
+        guard owned, let h = handle else { return }
+        scheduler.interrupt(h)
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline {
+            switch scheduler.state(of: h) {
+            case .running, .queued: Thread.sleep(forTimeInterval: 0.05)
+            default: return
+            }
+        }
+        scheduler.kill(h)
+    }
+}
