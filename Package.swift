@@ -94,6 +94,7 @@ let package = Package(
             "SolverRuntime", "NavierStokes2D", "Advection", "SolverKit", "SluiceModel", "HDF5", "TestSupport",
         ]),
         .testTarget(name: "ReservoirTests", dependencies: ["Reservoir", "TestSupport"]),
+        .testTarget(name: "StudiesTests", dependencies: ["Studies", "TestSupport"]),
         .testTarget(name: "WireTests", dependencies: ["Wire", "TestSupport"]),
         .testTarget(name: "SluiceConfigTests", dependencies: ["SluiceConfig", "Server", "TestSupport"]),
         .testTarget(name: "TransportTests", dependencies: ["Transport", "ZeroMQ", "TestSupport"]),

@@ -23,12 +23,15 @@ public struct MemberState: Sendable, Equatable {
 /// journal stopped, for cleaning up after a launcher crash).
 public struct StudyState: Sendable {
     public var members: [Int: MemberState] = [:]
-    public var runningPids: [Int32] = []
+    /// Attempts running when the journal stopped: member -> (pid, attempt).
+    public var runningAttempts: [Int: (pid: Int32, attempt: Int)] = [:]
+    /// Consumers running when the journal stopped: name -> pid.
+    public var runningConsumers: [String: Int32] = [:]
     public var serverPid: Int32?
     public var ended = false
 
     public init(entries: [Journal.Entry]) {
-        var running: [Int: Int32] = [:]
+        var running: [Int: (pid: Int32, attempt: Int)] = [:]
         var consumers: [String: Int32] = [:]
         for e in entries {
             switch e.event {
@@ -45,7 +48,7 @@ public struct StudyState: Sendable {
                 s.attempts = max(s.attempts, (e.attempt ?? 0) + 1)
                 if let p = e.parameters { s.parameters = p }
                 members[m] = s
-                running[m] = e.pid
+                if let pid = e.pid { running[m] = (pid, e.attempt ?? 0) }
             case .memberExit:
                 guard let m = e.member else { continue }
                 running[m] = nil
@@ -69,8 +72,7 @@ public struct StudyState: Sendable {
                 }
             }
         }
-        runningPids = Array(running.values) + Array(consumers.values)
-        // Attempts that were running when the journal stopped are over (their launcher died): pending again.
-        for (m, _) in running where members[m]?.phase == .running { members[m]?.phase = .pending }
+        runningAttempts = running
+        runningConsumers = consumers
     }
 }

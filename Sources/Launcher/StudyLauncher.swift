@@ -80,16 +80,30 @@ public final class StudyLauncher {
             try journal.append(.init(.studyStart, name: study.name))
         } else {
             progress.note("resuming study '\(study.name)' from \(journalPath): \(state.members.values.filter { $0.phase == .done }.count) members done")
-            // Members and consumers left running by a launcher that died are ended; their attempts start again.
-            for pid in state.runningPids where isSluiceProcess(pid) { Foundation.kill(pid, SIGKILL) }
-            for (m, s) in state.members where s.phase == .running { state.members[m]?.phase = .pending }
         }
         for m in 0..<study.members where state.members[m] == nil { state.members[m] = MemberState(member: m) }
+    }
+
+    /// Members and consumers that a launcher that died left running are adopted (watched by pid) rather than
+    /// restarted, so no work is lost; attempts whose process is gone start again.
+    func adoptLeftovers() {
+        for (member, run) in state.runningAttempts {
+            if isSluiceProcess(run.pid) {
+                running[member] = (JobHandle(id: "\(run.pid)", pid: run.pid), run.attempt, Date(), Date(), 0)
+                state.members[member]?.phase = .running
+            } else if state.members[member]?.phase == .running {
+                state.members[member]?.phase = .pending
+            }
+        }
+        for (name, pid) in state.runningConsumers where isSluiceProcess(pid) {
+            consumers[name] = JobHandle(id: "\(pid)", pid: pid)
+        }
     }
 
     /// Runs the study to its end and returns the outcome.
     public func run() throws -> StudyOutcome {
         try server.ensureRunning(adoptPid: state.serverPid, journal: journal)
+        adoptLeftovers()
         try startConsumers()
         var lastPoll = Date.distantPast
         while true {
@@ -187,9 +201,10 @@ public final class StudyLauncher {
                     try failed(member, reason: "exit status \(status)")
                 }
             case .lost:
+                // An adopted process (no exit status) or a job the scheduler forgot: the server tells whether it
+                // delivered everything.
                 running[member] = nil
-                try journal.append(.init(.memberExit, member: member, attempt: run.attempt, status: -1, reason: "lost"))
-                try failed(member, reason: "the scheduler lost it")
+                try completeOrRetry(member, attempt: run.attempt)
             }
         }
     }
@@ -255,7 +270,7 @@ public final class StudyLauncher {
             let out = archive.out.hasPrefix("/") ? archive.out : base.appendingPathComponent(archive.out).path
             jobs.append(("archive", ["export", "--server", consumerEndpoint, "--out", out] + (archive.arguments ?? [])))
         }
-        for (name, args) in jobs {
+        for (name, args) in jobs where consumers[name] == nil {
             let handle = try scheduler.start(JobSpec(name: name, executable: options.sluice, arguments: args,
                                                      logPath: "\(options.workDirectory)/logs/consumer-\(name).log"))
             consumers[name] = handle
@@ -265,6 +280,7 @@ public final class StudyLauncher {
 
     func finish() throws -> StudyOutcome {
         progress.finish(self)
+        for (m, s) in state.members where s.phase == .done || s.phase == .failed { _ = try? plannedSnapshots(m) }
         let final = try? server.status(acceptedSteps: true)
         // Consumers get the end of the stream (partial batches), then are asked to stop.
         Thread.sleep(forTimeInterval: consumers.isEmpty ? 0 : 2)
