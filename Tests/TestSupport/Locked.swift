@@ -1,9 +1,16 @@
-import Synchronization
+import Foundation
 
-/// A value behind a mutex, as a class so that closures on other threads can share it.
-public final class Locked<Value: Sendable>: Sendable {
-    private let mutex: Mutex<Value>
-    public init(_ value: Value) { mutex = Mutex(value) }
-    public func withLock<R: Sendable>(_ body: (inout Value) throws -> R) rethrows -> R { try mutex.withLock { try body(&$0) } }
-    public var value: Value { mutex.withLock { $0 } }
+/// A value behind a lock, as a class so that closures on other threads can share it. An NSLock (a pthread mutex)
+/// rather than `Synchronization.Mutex`, whose futex-based implementation ThreadSanitizer cannot see through.
+public final class Locked<Value: Sendable>: @unchecked Sendable {
+    // @unchecked: `value` is only touched while holding `lock`.
+    private let lock = NSLock()
+    private var stored: Value
+    public init(_ value: Value) { stored = value }
+    public func withLock<R: Sendable>(_ body: (inout Value) throws -> R) rethrows -> R {
+        lock.lock()
+        defer { lock.unlock() }
+        return try body(&stored)
+    }
+    public var value: Value { withLock { $0 } }
 }
