@@ -25,6 +25,8 @@ def load(path):
 # (glob of files, schema) pairs; later issues add case and study schemas here.
 SHIPPED = [
     ("ops/config/*.yaml", "server.schema.json"),
+    ("solvers/*/*-study.yaml", "study.schema.json"),
+    ("solvers/synthetic/*.yaml", "synthetic-case.schema.json"),
     ("solvers/ns2d/*.yaml", "ns2d-case.schema.json"),
     ("solvers/advection/*.yaml", "advection-case.schema.json"),
 ]
@@ -33,6 +35,8 @@ SHIPPED = [
 @pytest.mark.parametrize("pattern,schema_name", SHIPPED)
 def test_shipped_files_validate(pattern, schema_name):
     files = sorted(glob.glob(os.path.join(ROOT, pattern)))
+    if not pattern.endswith("-study.yaml"):  # study files sit beside the cases they run
+        files = [f for f in files if not f.endswith("-study.yaml")]
     assert files, f"no files match {pattern}"
     validator = jsonschema.Draft202012Validator(schema(schema_name))
     for path in files:
@@ -111,4 +115,17 @@ def test_minimal_advection_case_validates():
 ])
 def test_broken_advection_cases_are_rejected(document):
     validator = jsonschema.Draft202012Validator(schema("advection-case.schema.json"))
+    assert list(validator.iter_errors(document)), f"{document} should not validate"
+
+
+@pytest.mark.parametrize("document", [
+    {"name": "x", "case": "c.yaml"},
+    {"name": "x", "case": "c.yaml", "members": 0},
+    {"name": "x", "case": "c.yaml", "members": 2, "design": "sobol"},
+    {"name": "x", "case": "c.yaml", "members": 2, "parameters": {"nu": {"distribution": "gamma"}}},
+    {"name": "x", "case": "c.yaml", "members": 2, "retries": {"on_exhaustion": "retry"}},
+    {"name": "bad name", "case": "c.yaml", "members": 2},
+])
+def test_broken_studies_are_rejected(document):
+    validator = jsonschema.Draft202012Validator(schema("study.schema.json"))
     assert list(validator.iter_errors(document)), f"{document} should not validate"
