@@ -2,6 +2,7 @@ import Clients
 import Foundation
 import Server
 import Studies
+import Transport
 import Wire
 
 /// The study's server: started by the launcher (and restarted from its checkpoint if it dies, on the same
@@ -24,6 +25,30 @@ final class ServerControl {
     var configPath: String { workDirectory + "/server.json" }
     var endpointFile: String { workDirectory + "/endpoints.json" }
     var checkpointPath: String { workDirectory + "/checkpoint.bin" }
+    var keyDirectory: String { workDirectory + "/keys" }
+    /// The launcher's own admin key, when the study uses CURVE.
+    private(set) var adminKeys: CurveClientKeys?
+
+    /// Makes the study's CURVE keys (once): the server's, one solver key for the members, one trainer key for the
+    /// consumers, one admin key for the launcher; all files mode 0600 in the work directory.
+    func prepareKeys() throws {
+        guard study.curve else { return }
+        let keys = KeyDirectory(keyDirectory)
+        try keys.initialise()
+        for (name, role) in [("members", "solver"), ("consumers", "trainer"), ("launcher", "admin")]
+            where !FileManager.default.fileExists(atPath: "\(keyDirectory)/\(name).key") {
+            try keys.generate(name: name, role: role)
+        }
+        adminKeys = CurveClientKeys(serverPublicKey: try CurveKeyFile.readPublic(keys.serverPublicKeyPath),
+                                    keys: try CurveKeyFile.readSecret("\(keyDirectory)/launcher.key"))
+    }
+
+    /// Key arguments for a member or consumer command.
+    func keyArguments(role: String) -> [String] {
+        guard study.curve else { return [] }
+        return ["--curve-key", "\(keyDirectory)/\(role == "solver" ? "members" : "consumers").key",
+                "--server-key", "\(keyDirectory)/server.pub"]
+    }
 
     init(study: Study, workDirectory: String, sluice: String, scheduler: JobScheduler) {
         self.study = study
@@ -68,6 +93,7 @@ final class ServerControl {
         c.reservoir.capacityBytes = study.server.capacityBytes
         c.reservoir.watermarkBytes = study.server.watermarkBytes
         c.reservoir.seed = study.server.seed
+        if study.curve { c.curveDirectory = keyDirectory }
         let encoder = JSONEncoder()
         encoder.keyEncodingStrategy = .convertToSnakeCase
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
@@ -116,7 +142,7 @@ final class ServerControl {
     func status(acceptedSteps: Bool = false) throws -> ServerStatus {
         guard let control = endpoints?.control else { throw LaunchError("no server endpoints yet") }
         let request = StatusBody(json: Array((acceptedSteps ? #"{"accepted_steps":true}"# : "{}").utf8))
-        let body = try AdminClient.status(endpoint: control, timeout: .seconds(3), request: request)
+        let body = try AdminClient.status(endpoint: control, timeout: .seconds(3), curve: adminKeys, request: request)
         let decoder = JSONDecoder()
         decoder.keyDecodingStrategy = .convertFromSnakeCase
         decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")

@@ -102,6 +102,7 @@ public final class StudyLauncher {
 
     /// Runs the study to its end and returns the outcome.
     public func run() throws -> StudyOutcome {
+        try server.prepareKeys()
         try server.ensureRunning(adoptPid: state.serverPid, journal: journal)
         adoptLeftovers()
         try startConsumers()
@@ -159,6 +160,7 @@ public final class StudyLauncher {
             let params = try parameters(of: member)
             let args = ["solve", casePath, "--member", "\(member)", "--attempt", "\(attempt)", "--server", endpoints.solver,
                         "--study", study.name, "--quiet"] + Self.assignments(params).flatMap { ["--set", $0] }
+                + server.keyArguments(role: "solver")
             let handle = try scheduler.start(JobSpec(name: "member-\(member)", executable: options.sluice, arguments: args,
                                                      logPath: "\(options.workDirectory)/logs/member-\(member)-attempt-\(attempt).log"))
             running[member] = (handle, attempt, Date(), Date(), lastStatus?.members.first { $0.member == UInt64(member) }?.accepted ?? 0)
@@ -264,11 +266,12 @@ public final class StudyLauncher {
 
     func startConsumers() throws {
         guard let endpoints = server.endpoints, let consumerEndpoint = endpoints.consumer else { return }
-        var jobs = study.consumers.map { ($0.name, $0.command + ["--server", consumerEndpoint]) }
+        let keys = server.keyArguments(role: "trainer")
+        var jobs = study.consumers.map { ($0.name, $0.command + ["--server", consumerEndpoint] + keys) }
         if let archive = study.archive {
             let base = URL(fileURLWithPath: studyPath).deletingLastPathComponent()
             let out = archive.out.hasPrefix("/") ? archive.out : base.appendingPathComponent(archive.out).path
-            jobs.append(("archive", ["export", "--server", consumerEndpoint, "--out", out] + (archive.arguments ?? [])))
+            jobs.append(("archive", ["export", "--server", consumerEndpoint, "--out", out] + (archive.arguments ?? []) + keys))
         }
         for (name, args) in jobs where consumers[name] == nil {
             let handle = try scheduler.start(JobSpec(name: name, executable: options.sluice, arguments: args,

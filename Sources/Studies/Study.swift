@@ -107,9 +107,12 @@ public struct Study: Codable, Sendable {
     public var retries: Retries
     public var consumers: [Consumer]
     public var archive: Archive?
+    /// CURVE for every connection: the launcher makes the study's keys (server, members, consumers, itself) in its
+    /// work directory and hands each process its key files.
+    public var curve: Bool
 
     enum CodingKeys: String, CodingKey {
-        case name, `case`, members, seed, design, parameters, concurrency, server, timeouts, retries, consumers, archive
+        case name, `case`, members, seed, design, parameters, concurrency, server, timeouts, retries, consumers, archive, curve
     }
 
     public init(from decoder: any Decoder) throws {
@@ -126,6 +129,7 @@ public struct Study: Codable, Sendable {
         retries = try c.decodeIfPresent(Retries.self, forKey: .retries) ?? Retries()
         consumers = try c.decodeIfPresent([Consumer].self, forKey: .consumers) ?? []
         archive = try c.decodeIfPresent(Archive.self, forKey: .archive)
+        curve = try c.decodeIfPresent(Bool.self, forKey: .curve) ?? false
     }
 
     /// Checks the values; messages name the key and the value.

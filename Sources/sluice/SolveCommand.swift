@@ -54,6 +54,8 @@ struct SolveCommand: ParsableCommand {
     @Flag(help: "Print no progress, only the final summary and errors.")
     var quiet = false
 
+    @OptionGroup var curve: CurveOptions
+
     func validate() throws {
         guard FileManager.default.isReadableFile(atPath: caseFile) else {
             throw ValidationError("case file \(caseFile) does not exist or is not readable")
@@ -80,9 +82,11 @@ struct SolveCommand: ParsableCommand {
         var publisher: SolverPublisher?
         if let server {
             let layout = setup.simulation.snapshotLayout
-            let p = try SolverPublisher(.init(endpoint: server, study: study ?? setup.caseName, member: member, attempt: attempt,
-                                              sampleBytes: max(1, layout.payloadBytes),
-                                              peerName: "\(setup.solver) member \(member)"))
+            var configuration = SolverPublisher.Configuration(endpoint: server, study: study ?? setup.caseName, member: member,
+                                                              attempt: attempt, sampleBytes: max(1, layout.payloadBytes),
+                                                              peerName: "\(setup.solver) member \(member)")
+            configuration.connection.curve = try curve.keys()
+            let p = try SolverPublisher(configuration)
             options.skipSteps = p.acceptedSteps
             publisher = p
             sink = p

@@ -10,7 +10,7 @@ struct StudyRun {
     let reportPath: String
 
     init(members: Int, steps: Int, computeMs: Int, concurrency: Int, extraParameters: String = "", silence: Double = 10,
-         checkpointInterval: Double = 1, maxAttempts: Int = 6, marker: Bool = false) throws {
+         checkpointInterval: Double = 1, maxAttempts: Int = 6, marker: Bool = false, curve: Bool = false) throws {
         directory = try TemporaryDirectory(prefix: "sluice-launch")
         workDir = directory.path("work")
         studyPath = directory.path("study.yaml")
@@ -31,6 +31,7 @@ struct StudyRun {
             design: halton
             parameters: {amplitude: {distribution: uniform, low: 1, high: 2}}
             concurrency: \(concurrency)
+            curve: \(curve)
             server: {policy: fifo, capacity_bytes: 8388608, checkpoint_interval_s: \(checkpointInterval)}
             timeouts: {silence_seconds: \(silence)}
             retries: {max_attempts: \(maxAttempts), on_exhaustion: fail}
@@ -152,6 +153,19 @@ struct LaunchTests {
         try run.expectComplete(members: 2, steps: 15, output: launcher.output)
         let silent = run.journal().filter { $0["event"] as? String == "member-exit" && $0["reason"] as? String == "silent" }
         #expect(silent.count == 2, "\(run.journal())")
+    }
+
+    @Test("a study with curve: true runs every connection through CURVE with keys the launcher makes")
+    func curveStudy() throws {
+        let run = try StudyRun(members: 3, steps: 10, computeMs: 10, concurrency: 3, curve: true)
+        defer { run.directory.remove() }
+        let launcher = try run.launch()
+        #expect(launcher.wait(seconds: 120) == 0, "\(launcher.output)")
+        try run.expectComplete(members: 3, steps: 10, output: launcher.output)
+        let serverLog = (try? String(contentsOfFile: "\(run.workDir)/logs/server.log", encoding: .utf8)) ?? ""
+        #expect(serverLog.contains("CURVE authentication and encryption on every endpoint"), "\(serverLog)")
+        var info = stat()
+        #expect(stat("\(run.workDir)/keys/members.key", &info) == 0 && info.st_mode & 0o777 == 0o600)
     }
 
     @Test("sluice launch run again after its own crash resumes the study where it stopped")
