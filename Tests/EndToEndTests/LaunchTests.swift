@@ -151,8 +151,12 @@ struct LaunchTests {
         let launcher = try run.launch()
         #expect(launcher.wait(seconds: 120) == 0, "\(launcher.output)")
         try run.expectComplete(members: 2, steps: 15, output: launcher.output)
-        let silent = run.journal().filter { $0["event"] as? String == "member-exit" && $0["reason"] as? String == "silent" }
-        #expect(silent.count == 2, "\(run.journal())")
+        // Each member hung once and was killed for it (silent; or disconnected, if it hung before its session
+        // was up on a slow machine).
+        let killed = run.journal().filter {
+            $0["event"] as? String == "member-exit" && ["silent", "disconnected"].contains($0["reason"] as? String ?? "")
+        }
+        #expect(Set(killed.compactMap { $0["member"] as? Int }) == [0, 1], "\(run.journal())")
     }
 
     @Test("a study with curve: true runs every connection through CURVE with keys the launcher makes")

@@ -50,7 +50,12 @@ struct StreamingTests {
         // A big, slow publisher: 256 KiB samples every 20 ms; killed while sending.
         let victim = try cluster.synth(member: 9, samples: 10_000, shape: "256x256", extra: ["--interval-ms", "20"])
         let survivor = try cluster.synth(member: 1, samples: 300, shape: "64x64", extra: ["--interval-ms", "2"])
-        Thread.sleep(forTimeInterval: 1.5)
+        // Kill the victim once the server holds some of its samples (not after a fixed time: a loaded or
+        // sanitized build may start slowly).
+        _ = waitUntil(seconds: 60) {
+            let members = (try? cluster.status())?["members"] as? [[String: Any]] ?? []
+            return members.contains { ($0["member"] as? Int) == 9 && (($0["accepted"] as? Int) ?? 0) >= 3 }
+        }
         victim.signal(SIGKILL)
         #expect(survivor.wait(seconds: 60) == 0, "\(survivor.output)")
         #expect(consumer.wait(seconds: 60) == 0, "\(consumer.output)")
