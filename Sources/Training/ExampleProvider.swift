@@ -35,14 +35,11 @@ public struct GeneratedMembers: ExampleProvider {
 
     public var summary: String { "\(label): \(members.count) members of \(casePath) generated in process" }
 
-    /// The case's field shape for `field` (from member 0's snapshot layout, without running it).
-    public func fieldShape(_ field: String) throws -> [Int] {
+    /// The fields the case publishes, with their shapes (from member 0's snapshot layout, without running it).
+    public func fields() throws -> [(name: String, shape: [Int])] {
         guard let first = members.first else { throw TrainingError.configuration("\(label): no members") }
         let setup = try SolverRegistry.standard.makeMember(casePath: casePath, request: try request(first))
-        guard let d = setup.simulation.snapshotLayout.fields.first(where: { $0.name == field }) else {
-            throw TrainingError.configuration("case \(casePath) publishes no field '\(field)'; it has \(setup.simulation.snapshotLayout.fields.map(\.name))")
-        }
-        return d.shape
+        return setup.simulation.snapshotLayout.fields.map { ($0.name, $0.shape) }
     }
 
     func request(_ m: Member) throws -> MemberRequest {

@@ -102,12 +102,14 @@ public final class Trainer {
         return meanRelativeL2Error(predictions: prediction, targets: v.targets, samples: v.count)
     }
 
-    /// Runs `settings.steps` steps from `source`, calling `progress` about once a second (and at the end).
+    /// Runs `settings.steps` steps from `source` (fewer if `stop` returns true before a step), calling `progress`
+    /// about once a second (and at the end).
     ///
     /// - Throws: the source's or the allreduce's errors, and ``TrainingError`` when a batch does not fit the
     ///   model or the source ends early.
     @discardableResult
     public func run(source: TrainingSource, allreduce: GradientAllreduce? = nil,
+                    stop: () -> Bool = { false },
                     progress: (TrainingProgress) -> Void = { _ in }) throws -> TrainingSummary {
         let p = settings.architecture.parameterCount
         let inputWidth = settings.architecture.inputs, outputWidth = settings.architecture.outputs
@@ -123,7 +125,9 @@ public final class Trainer {
             lastValidation = e
             history.append(HistoryRecord(step: 0, wallSeconds: 0, samples: 0, trainLoss: .nan, validationError: e))
         }
+        var stepsDone = 0
         for step in 1...max(1, settings.steps) where settings.steps > 0 {
+            if stop() { break }
             let waitStart = Self.now()
             guard var batch = try source.nextBatch() else {
                 throw TrainingError.data("the training source ended after \(step - 1) of \(settings.steps) steps (\(source.summary))")
@@ -150,6 +154,7 @@ public final class Trainer {
             }
             buffer.withUnsafeBufferPointer { adam.update(&model.parameters, gradient: UnsafeBufferPointer(rebasing: $0[0..<p])) }
             samples += n
+            stepsDone = step
             for id in batch.sampleIDs { seen.insert(id) }
             for m in batch.members { members.insert(m) }
             lossSum += Double(buffer[p])
@@ -177,8 +182,14 @@ public final class Trainer {
                 lastReportSamples = samples
             }
         }
+        if stepsDone < settings.steps, stepsDone > 0, history.last?.step != stepsDone {
+            // Stopped early: validate where it stopped, so the model file's history ends there.
+            lastValidation = validationError()
+            history.append(HistoryRecord(step: stepsDone, wallSeconds: Self.now() - start, samples: samples,
+                                         trainLoss: lossSum / Double(max(1, lossCount)), validationError: lastValidation))
+        }
         let validated = history.compactMap(\.validationError)
-        return TrainingSummary(steps: settings.steps, samples: samples, uniqueSamples: seen.count, members: members.count,
+        return TrainingSummary(steps: stepsDone, samples: samples, uniqueSamples: seen.count, members: members.count,
                                wallSeconds: Self.now() - start, waitSeconds: waitSeconds, finalTrainLoss: lastLoss,
                                finalValidationError: lastValidation, bestValidationError: validated.min())
     }
