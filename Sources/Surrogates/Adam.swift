@@ -6,7 +6,7 @@ import SolverKit
 /// m = b1 m + (1 - b1) g,   v = b2 v + (1 - b2) g^2
 /// theta -= lr * (m / (1 - b1^t)) / (sqrt(v / (1 - b2^t)) + eps)
 /// ```
-public struct Adam<Scalar: BLASScalar>: Sendable {
+public struct Adam<Scalar: MLPScalar>: Sendable {
     public var settings: AdamSettings
     /// Updates taken so far (`t`).
     public private(set) var step = 0
@@ -34,14 +34,7 @@ public struct Adam<Scalar: BLASScalar>: Sendable {
                 parameters.withUnsafeMutableBufferPointer { pb in
                     guard let mp = mb.baseAddress, let vp = vb.baseAddress, let p = pb.baseAddress,
                           let g = gradient.baseAddress else { return }
-                    for i in 0..<count {
-                        let gi = g[i]
-                        let mi = b1 * mp[i] + (1 - b1) * gi
-                        let vi = b2 * vp[i] + (1 - b2) * gi * gi
-                        mp[i] = mi
-                        vp[i] = vi
-                        p[i] -= lr * mi / ((vi * vScale).squareRoot() + eps)
-                    }
+                    Scalar._adam(p, g, mp, vp, count: count, lr: lr, beta1: b1, beta2: b2, epsilon: eps, vScale: vScale)
                 }
             }
         }

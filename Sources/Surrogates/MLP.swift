@@ -5,7 +5,7 @@ import SolverKit
 ///
 /// The forward and backward passes are OpenBLAS `gemm` calls on a batch at once (``MLPWorkspace``); the
 /// elementwise parts (bias, activation and their derivatives) are fused loops over the gemm outputs.
-public struct MLP<Scalar: BLASScalar>: Sendable {
+public struct MLP<Scalar: MLPScalar>: Sendable {
     public let architecture: MLPArchitecture
     /// The flat parameters (weights then biases, layer after layer).
     public var parameters: [Scalar]

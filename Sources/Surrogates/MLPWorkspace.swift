@@ -5,7 +5,7 @@ import SolverKit
 /// and reused from step to step, so that training allocates nothing per batch.
 ///
 /// Not thread-safe: one workspace per thread (it is a class so that the buffers are never copied).
-public final class MLPWorkspace<Scalar: BLASScalar> {
+public final class MLPWorkspace<Scalar: MLPScalar> {
     public let architecture: MLPArchitecture
     public let capacity: Int
     let layers: [MLPArchitecture.Layer]
@@ -57,34 +57,19 @@ public final class MLPWorkspace<Scalar: BLASScalar> {
                 let input = layerInput(l, inputs: inputs, batch: batch)
                 var z = UnsafeMutableBufferPointer(rebasing: activations[l][0..<(batch * layer.fanOut)])
                 BLAS.gemm(m: batch, n: layer.fanOut, k: layer.fanIn, a: input, b: weights, c: &z)
-                Self.addBias(z, bias, rows: batch, columns: layer.fanOut, activation: l == layers.count - 1 ? nil : activation)
+                if let zp = z.baseAddress, let bp = bias.baseAddress {
+                    Scalar._addBias(zp, bp, rows: batch, columns: layer.fanOut, activation: l == layers.count - 1 ? nil : activation)
+                }
             }
         }
     }
 
     /// The input of layer `l`: the batch itself for the first layer, else the previous layer's outputs.
+    @inline(__always)
     private func layerInput(_ l: Int, inputs: UnsafeBufferPointer<Scalar>, batch: Int) -> UnsafeBufferPointer<Scalar> {
         let k = layers[l].fanIn
         return l == 0 ? UnsafeBufferPointer(rebasing: inputs[0..<(batch * k)])
                       : UnsafeBufferPointer(rebasing: activations[l - 1][0..<(batch * k)])
-    }
-
-    /// `z[i, j] = f(z[i, j] + b[j])`, in place.
-    @inline(__always)
-    static func addBias(_ z: UnsafeMutableBufferPointer<Scalar>, _ b: UnsafeBufferPointer<Scalar>, rows: Int, columns: Int,
-                        activation: Activation?) {
-        guard let zp = z.baseAddress, let bp = b.baseAddress else { return }
-        switch activation {
-        case nil:
-            for i in 0..<rows { let row = zp + i * columns; for j in 0..<columns { row[j] += bp[j] } }
-        case .relu:
-            for i in 0..<rows { let row = zp + i * columns; for j in 0..<columns { row[j] = max(row[j] + bp[j], 0) } }
-        case .tanh:
-            for i in 0..<rows {
-                let row = zp + i * columns
-                for j in 0..<columns { row[j] = Scalar(libmTanh(Double(row[j] + bp[j]))) }
-            }
-        }
     }
 
     /// Forward and backward pass for the mean squared error `L = (1 / (batch * outputs)) sum (y - t)^2`.
@@ -105,14 +90,7 @@ public final class MLPWorkspace<Scalar: BLASScalar> {
         var sum: Double = 0
         // delta_L = 2 (y - t) / count.
         if let yp = activations[activations.count - 1].baseAddress, let tp = targets.baseAddress, let dp = delta.baseAddress {
-            var partial: Scalar = 0
-            for i in 0..<count {
-                let e = yp[i] - tp[i]
-                partial += e * e
-                dp[i] = scale * e
-                if i & 1023 == 1023 { sum += Double(partial); partial = 0 }
-            }
-            sum += Double(partial)
+            sum = Scalar._squaredError(yp, tp, delta: dp, count: count, scale: scale)
         }
         let activation = architecture.activation
         model.parameters.withUnsafeBufferPointer { p in
@@ -129,21 +107,12 @@ public final class MLPWorkspace<Scalar: BLASScalar> {
                 let weights = UnsafeBufferPointer(rebasing: p[layer.weightOffset..<layer.biasOffset])
                 var previous = UnsafeMutableBufferPointer(rebasing: deltaPrevious[0..<(batch * k)])
                 BLAS.gemm(.noTranspose, .transpose, m: batch, n: k, k: n, a: d, b: weights, c: &previous)
-                Self.multiplyByDerivative(previous, outputs: input, activation: activation)
+                if let dp = previous.baseAddress, let ap = input.baseAddress {
+                    Scalar._multiplyByDerivative(dp, ap, count: previous.count, activation: activation)
+                }
                 swap(&delta, &deltaPrevious)
             }
         }
         return sum / Double(count)
-    }
-
-    /// `d *= f'(a)` where `a = f(z)` is the stored output.
-    @inline(__always)
-    static func multiplyByDerivative(_ d: UnsafeMutableBufferPointer<Scalar>, outputs a: UnsafeBufferPointer<Scalar>,
-                                     activation: Activation) {
-        guard let dp = d.baseAddress, let ap = a.baseAddress else { return }
-        switch activation {
-        case .relu: for i in 0..<d.count where ap[i] <= 0 { dp[i] = 0 }
-        case .tanh: for i in 0..<d.count { dp[i] *= 1 - ap[i] * ap[i] }
-        }
     }
 }

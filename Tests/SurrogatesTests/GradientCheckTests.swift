@@ -7,7 +7,7 @@ import Testing
 /// components near zero do not dominate. Tolerances (the issue's): 1e-3 in float32 (h = 1e-2: truncation about
 /// h^2 |L'''| / 6 ~ 1e-5, rounding about k ulp / h ~ 1e-5), 1e-7 in float64 (h = 1e-5).
 @Suite struct GradientCheckTests {
-    static func relativeError<T: BLASScalar>(_ architecture: MLPArchitecture, batch: Int, step h: T, seed: UInt64,
+    static func relativeError<T: MLPScalar>(_ architecture: MLPArchitecture, batch: Int, step h: T, seed: UInt64,
                                              as _: T.Type) -> Double {
         var model = MLP<T>(architecture, seed: seed)
         var rng = Xoshiro(seed: seed &+ 1)
