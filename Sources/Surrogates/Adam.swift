@@ -1,3 +1,4 @@
+import Dispatch
 import SolverKit
 
 /// Adam (Kingma & Ba 2015) over a flat parameter vector, as PyTorch's `torch.optim.Adam` without weight decay:
@@ -34,11 +35,32 @@ public struct Adam<Scalar: MLPScalar>: Sendable {
                 parameters.withUnsafeMutableBufferPointer { pb in
                     guard let mp = mb.baseAddress, let vp = vb.baseAddress, let p = pb.baseAddress,
                           let g = gradient.baseAddress else { return }
-                    Scalar._adam(p, g, mp, vp, count: count, lr: lr, beta1: b1, beta2: b2, epsilon: eps, vScale: vScale)
+                    // Large vectors in parallel chunks, one per BLAS thread (the update is memory- and
+                    // square-root-bound; PyTorch's Adam splits it the same way).
+                    let threads = count >= 1 << 16 ? max(1, min(BLAS.threadCount, 16)) : 1
+                    let chunk = (count + threads - 1) / threads
+                    let buffers = AdamBuffers(p: p, g: g, m: mp, v: vp)
+                    DispatchQueue.concurrentPerform(iterations: threads) { k in
+                        let start = k * chunk, n = min(count, start + chunk) - start
+                        guard n > 0 else { return }
+                        Scalar._adam(buffers.p + start, buffers.g + start, buffers.m + start, buffers.v + start, count: n,
+                                     lr: lr, beta1: b1, beta2: b2, epsilon: eps, vScale: vScale)
+                    }
                 }
             }
         }
     }
+}
+
+/// The four vectors of one Adam update, handed to the worker threads of `concurrentPerform`.
+///
+/// @unchecked Sendable: each worker reads and writes only its own disjoint index range, and `concurrentPerform`
+/// returns only after every worker finished, while the owning arrays are pinned by `withUnsafe...` around it.
+struct AdamBuffers<Scalar>: @unchecked Sendable {
+    let p: UnsafeMutablePointer<Scalar>
+    let g: UnsafePointer<Scalar>
+    let m: UnsafeMutablePointer<Scalar>
+    let v: UnsafeMutablePointer<Scalar>
 }
 
 /// Adam's hyperparameters (PyTorch's defaults).
