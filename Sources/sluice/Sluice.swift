@@ -27,7 +27,7 @@ struct Sluice: AsyncParsableCommand {
         version: SluiceVersion.string,
         subcommands: [
             ServeCommand.self, SolveCommand.self, LaunchCommand.self, StatusCommand.self, DemoCommand.self, BenchCommand.self,
-            TrainCommand.self,
+            TrainCommand.self, PlotHistoryCommand.self,
             KeysCommand.self, SynthCommand.self, ConsumeCommand.self, VersionCommand.self,
         ]
     )
