@@ -4,7 +4,7 @@ import TestSupport
 
 /// `sluice train` as a separate process against a real server fed by real solver processes (tcp://127.0.0.1).
 @Suite(.serialized) struct TrainTests {
-    static let study = repositoryRoot() + "/solvers/advection/surrogate-online.yaml"
+    static let study = repositoryRoot() + "/solvers/advection/surrogate-study.yaml"
     static let caseFile = repositoryRoot() + "/solvers/advection/surrogate.yaml"
 
     /// Starts `count` advection members (two at a time) with parameters inside the study's ranges.

@@ -10,7 +10,7 @@
 #
 # usage: ops/experiments/online-vs-offline-mlp.sh [OUT_DIR]
 #   env: SLUICE_BIN (default .build/release/sluice, else .build/debug/sluice), STEPS (default 20000),
-#        OFFLINE_MEMBERS (default 20), STUDY (default solvers/advection/surrogate-online.yaml)
+#        OFFLINE_MEMBERS (default 20), STUDY (default solvers/advection/surrogate-study.yaml)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 OUT=${1:-out/online-vs-offline-mlp}
@@ -20,7 +20,7 @@ if [[ -z "$BIN" ]]; then
 fi
 STEPS=${STEPS:-20000}
 OFFLINE_MEMBERS=${OFFLINE_MEMBERS:-20}
-STUDY=${STUDY:-solvers/advection/surrogate-online.yaml}
+STUDY=${STUDY:-solvers/advection/surrogate-study.yaml}
 MEMBERS=$(awk '/^members:/ {print $2}' "$STUDY")
 COMMON=(--study "$STUDY" --steps "$STEPS" --batch-size 32 --hidden 256,256 --learning-rate 1e-3
         --validation-members 16 --validate-every 500 --seed 1 --plain)
