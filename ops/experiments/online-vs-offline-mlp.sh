@@ -27,16 +27,33 @@ COMMON=(--study "$STUDY" --steps "$STEPS" --batch-size 32 --hidden 256,256 --lea
 rm -rf "$OUT" && mkdir -p "$OUT"
 echo "binary $BIN; $STEPS steps per arm; study $STUDY ($MEMBERS members); offline-small: $OFFLINE_MEMBERS members"
 
-# Online: the study streams while the trainer pulls.
-"$BIN" launch "$STUDY" --work-dir "$OUT/launch" --plain > "$OUT/launch.log" 2>&1 &
+# Online: a server that outlives the study (a launcher-owned server stops when the last member is done, and the
+# trainer may still be stepping), the study's members launched against it, and the trainer pulling batches.
+"$BIN" serve --solver-endpoint 'tcp://127.0.0.1:*' --consumer-endpoint 'tcp://127.0.0.1:*' \
+  --control-endpoint 'tcp://127.0.0.1:*' --endpoint-file "$OUT/endpoints.json" --policy reservoir \
+  --capacity 32MiB --watermark 256KiB --name online-vs-offline --log-level warning > "$OUT/serve.log" 2>&1 &
+SERVER=$!
+trap 'kill -INT $SERVER 2>/dev/null || true' EXIT
+for _ in $(seq 1 300); do [[ -s "$OUT/endpoints.json" ]] && break; sleep 0.1; done
+endpoint() { python3 -c "import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])" "$OUT/endpoints.json" "$1"; }
+SOLVER=$(endpoint solver); CONSUMER=$(endpoint consumer); CONTROL=$(endpoint control)
+# The same study, attached to that server (the case path made absolute).
+python3 - "$STUDY" "$OUT/study-attached-study.yaml" "$SOLVER" "$CONTROL" "$CONSUMER" <<'PY'
+import os, sys, yaml
+study, out, solver, control, consumer = sys.argv[1:]
+s = yaml.safe_load(open(study))
+s["case"] = os.path.abspath(os.path.join(os.path.dirname(study), s["case"]))
+s["server"] = {"solver_endpoint": solver, "control_endpoint": control, "consumer_endpoint": consumer}
+yaml.safe_dump(s, open(out, "w"), sort_keys=False)
+PY
+"$BIN" launch "$OUT/study-attached-study.yaml" --work-dir "$OUT/launch" --plain > "$OUT/launch.log" 2>&1 &
 LAUNCH=$!
-for _ in $(seq 1 300); do [[ -s "$OUT/launch/endpoints.json" ]] && break; sleep 0.1; done
-CONSUMER=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['consumer'])" "$OUT/launch/endpoints.json")
-CONTROL=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['control'])" "$OUT/launch/endpoints.json")
 /usr/bin/time -f "online wall %e s" "$BIN" train "${COMMON[@]}" --server "$CONSUMER" --control "$CONTROL" \
   --out "$OUT/online" | tee "$OUT/online.log" | grep -v '^step '
 wait "$LAUNCH" || true
 tail -n 1 "$OUT/launch.log"
+kill -INT "$SERVER" 2>/dev/null || true
+wait "$SERVER" || true
 
 # Offline: fixed sets of members generated in memory, read in epochs.
 /usr/bin/time -f "offline-small wall %e s" "$BIN" train "${COMMON[@]}" --offline-members "$OFFLINE_MEMBERS" \
