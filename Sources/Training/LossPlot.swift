@@ -49,7 +49,9 @@ public struct LossPlot {
             let value = xMin + (xMax - xMin) * Double(i) / 4
             let x = px(value)
             for y in bottom...(bottom + 5) { image.set(x, y, black) }
-            Self.text(String(Int(value.rounded())), x: x - 10, y: bottom + 10, scale: 2, color: black, into: &image)
+            let label = String(Int(value.rounded()))
+            let labelX = min(max(0, x - 4 * label.count), width - 8 * label.count - 2)  // 8 pixels a character
+            Self.text(label, x: labelX, y: bottom + 10, scale: 2, color: black, into: &image)
         }
         for x in left...right { image.set(x, bottom, black) }
         for y in top...bottom { image.set(left, y, black) }
