@@ -96,6 +96,7 @@ struct TrainCommand: ParsableCommand {
         guard (server == nil) != (offlineMembers == nil) else {
             throw ValidationError("give exactly one of --server (online) and --offline-members N (offline)")
         }
+        if let n = offlineMembers, n < 1 { throw ValidationError("--offline-members must be at least 1") }
         guard batchSize >= 1, steps >= 1, validationMembers >= 1, validateEvery >= 1, learningRate > 0 else {
             throw ValidationError("--batch-size, --steps, --validation-members, --validate-every and --learning-rate must be positive")
         }
