@@ -12,6 +12,8 @@ import Surrogates
 /// /layers/<l>/bias        float32 [fan_out]
 /// /normalization/input_mean, input_std, output_mean (float64), attr output_std
 /// /history/step, wall_seconds, samples, train_loss, validation_error (float64; NaN where not measured)
+/// /check/inputs, outputs  float32 [k, inputs], [k, outputs]: a few inputs in physical units and this model's
+///                         predictions for them, so that a reader can check its own forward pass
 /// ```
 ///
 /// A prediction in physical units: `x_n = (x - input_mean) / input_std`, the layers with the activation between
@@ -28,7 +30,7 @@ public enum ModelFile {
     }
 
     public static func write(_ path: String, model: MLP<Float>, normalization: Normalization, layout: FeatureLayout,
-                             history: [HistoryRecord], provenance: Provenance) throws {
+                             history: [HistoryRecord], provenance: Provenance, checkInputs: [Float] = []) throws {
         let file = try File(creating: path)
         defer { try? file.close() }
         let a = model.architecture
@@ -58,6 +60,16 @@ public enum ModelFile {
         ]
         for (name, values) in columns {
             try file.createDataset("history/\(name)", of: Double.self, shape: [values.count]).write(values)
+        }
+        let k = checkInputs.count / a.inputs
+        if k > 0 {
+            let x = Array(checkInputs[0..<(k * a.inputs)])
+            var normalised = x
+            normalization.normaliseInputs(&normalised, count: k)
+            var y = model.predict(normalised, batch: k)
+            normalization.denormaliseOutputs(&y, count: k)
+            try file.createDataset("check/inputs", of: Float.self, shape: [k, a.inputs]).write(x)
+            try file.createDataset("check/outputs", of: Float.self, shape: [k, a.outputs]).write(y)
         }
     }
 

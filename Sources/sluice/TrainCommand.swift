@@ -174,7 +174,8 @@ struct TrainCommand: ParsableCommand {
             say(String(format: "validation relative L2 error: final %.4f, best %.4f", e, best))
         }
         guard rank == 0 else { return }
-        try write(trainer: trainer, summary: summary, layout: layout, source: source, validation: validationProvider)
+        try write(trainer: trainer, summary: summary, layout: layout, source: source, validation: validationProvider,
+                  validationInputs: validation.inputs)
     }
 
     func makeAllreduce() throws -> GradientAllreduce? {
@@ -196,7 +197,7 @@ struct TrainCommand: ParsableCommand {
     }
 
     func write(trainer: Trainer, summary: TrainingSummary, layout: FeatureLayout, source: TrainingSource,
-               validation: GeneratedMembers) throws {
+               validation: GeneratedMembers, validationInputs: [Float]) throws {
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
         var provenance = ModelFile.Provenance()
         provenance.add("sluice_version", SluiceVersion.string)
@@ -223,7 +224,8 @@ struct TrainCommand: ParsableCommand {
         if let e = summary.bestValidationError { provenance.add("best_validation_error", e) }
         let modelPath = out + "/model.h5"
         try ModelFile.write(modelPath, model: trainer.model, normalization: trainer.normalization, layout: layout,
-                            history: trainer.history, provenance: provenance)
+                            history: trainer.history, provenance: provenance,
+                            checkInputs: Array(validationInputs.prefix(4 * layout.inputWidth)))
         let history = trainer.history
         let plot = LossPlot(title: "\(server == nil ? "offline" : "online"): \(URL(fileURLWithPath: study).lastPathComponent)", series: [
             .init(name: "train mse", points: history.filter { $0.step > 0 }.map { (Double($0.step), $0.trainLoss) }, color: (31, 119, 180)),
