@@ -75,6 +75,9 @@ public final class Trainer {
     public let normalization: Normalization
     public private(set) var model: MLP<Float>
     public private(set) var history: [HistoryRecord] = []
+    /// What the run had done when it last recorded history or failed: for checkpoints, and for saving the model
+    /// of a run whose data source died.
+    public private(set) var partialSummary: TrainingSummary?
     var adam: Adam<Float>
     let workspace: MLPWorkspace<Float>
     let validation: ExampleSet?
@@ -110,6 +113,7 @@ public final class Trainer {
     @discardableResult
     public func run(source: TrainingSource, allreduce: GradientAllreduce? = nil,
                     stop: () -> Bool = { false },
+                    recorded: (HistoryRecord) -> Void = { _ in },
                     progress: (TrainingProgress) -> Void = { _ in }) throws -> TrainingSummary {
         let p = settings.architecture.parameterCount
         let inputWidth = settings.architecture.inputs, outputWidth = settings.architecture.outputs
@@ -126,61 +130,73 @@ public final class Trainer {
             history.append(HistoryRecord(step: 0, wallSeconds: 0, samples: 0, trainLoss: .nan, validationError: e))
         }
         var stepsDone = 0
-        for step in 1...max(1, settings.steps) where settings.steps > 0 {
-            if stop() { break }
-            let waitStart = Self.now()
-            guard var batch = try source.nextBatch() else {
-                throw TrainingError.data("the training source ended after \(step - 1) of \(settings.steps) steps (\(source.summary))")
-            }
-            waitSeconds += Self.now() - waitStart
-            let n = batch.count
-            guard n >= 1, n <= settings.batchSize, batch.inputWidth == inputWidth, batch.outputWidth == outputWidth else {
-                throw TrainingError.data("a batch of \(n) examples \(batch.inputWidth) -> \(batch.outputWidth) does not fit the model (batch \(settings.batchSize), \(inputWidth) -> \(outputWidth))")
-            }
-            normalization.normaliseInputs(&batch.inputs, count: n)
-            normalization.normaliseOutputs(&batch.targets, count: n)
-            let loss = batch.inputs.withUnsafeBufferPointer { x in
-                batch.targets.withUnsafeBufferPointer { t in
-                    buffer.withUnsafeMutableBufferPointer { b in
-                        workspace.lossAndGradient(model, inputs: x, targets: t, batch: n,
-                                                  gradient: UnsafeMutableBufferPointer(rebasing: b[0..<p]))
+        func summary() -> TrainingSummary {
+            TrainingSummary(steps: stepsDone, samples: samples, uniqueSamples: seen.count, members: members.count,
+                            wallSeconds: Self.now() - start, waitSeconds: waitSeconds, finalTrainLoss: lastLoss,
+                            finalValidationError: lastValidation, bestValidationError: history.compactMap(\.validationError).min())
+        }
+        do {
+            for step in 1...max(1, settings.steps) where settings.steps > 0 {
+                if stop() { break }
+                let waitStart = Self.now()
+                guard var batch = try source.nextBatch() else {
+                    throw TrainingError.data("the training source ended after \(step - 1) of \(settings.steps) steps (\(source.summary))")
+                }
+                waitSeconds += Self.now() - waitStart
+                let n = batch.count
+                guard n >= 1, n <= settings.batchSize, batch.inputWidth == inputWidth, batch.outputWidth == outputWidth else {
+                    throw TrainingError.data("a batch of \(n) examples \(batch.inputWidth) -> \(batch.outputWidth) does not fit the model (batch \(settings.batchSize), \(inputWidth) -> \(outputWidth))")
+                }
+                normalization.normaliseInputs(&batch.inputs, count: n)
+                normalization.normaliseOutputs(&batch.targets, count: n)
+                let loss = batch.inputs.withUnsafeBufferPointer { x in
+                    batch.targets.withUnsafeBufferPointer { t in
+                        buffer.withUnsafeMutableBufferPointer { b in
+                            workspace.lossAndGradient(model, inputs: x, targets: t, batch: n,
+                                                      gradient: UnsafeMutableBufferPointer(rebasing: b[0..<p]))
+                        }
                     }
                 }
+                buffer[p] = Float(loss)
+                try allreduce?.average(&buffer)
+                guard buffer[p].isFinite else {
+                    throw TrainingError.data("the training loss is \(buffer[p]) at step \(step): lower the learning rate (\(settings.adam.learningRate)) or check the data")
+                }
+                buffer.withUnsafeBufferPointer { adam.update(&model.parameters, gradient: UnsafeBufferPointer(rebasing: $0[0..<p])) }
+                samples += n
+                stepsDone = step
+                for id in batch.sampleIDs { seen.insert(id) }
+                for m in batch.members { members.insert(m) }
+                lossSum += Double(buffer[p])
+                lossCount += 1
+                lastLoss = Double(buffer[p])
+                let validate = step % max(1, settings.validateEvery) == 0 || step == settings.steps
+                if validate {
+                    lastValidation = validationError()
+                    history.append(HistoryRecord(step: step, wallSeconds: Self.now() - start, samples: samples,
+                                                 trainLoss: lossSum / Double(max(1, lossCount)), validationError: lastValidation))
+                    lossSum = 0
+                    lossCount = 0
+                    partialSummary = summary()
+                    if let last = history.last { recorded(last) }
+                }
+                let now = Self.now()
+                if now - lastReport >= 1 || step == settings.steps {
+                    let dt = max(1e-9, now - lastReport)
+                    progress(TrainingProgress(step: step, steps: settings.steps, elapsed: now - start,
+                                              batchesPerSecond: Double(step - lastReportStep) / dt,
+                                              samplesPerSecond: Double(samples - lastReportSamples) / dt,
+                                              trainLoss: lastLoss, validationError: lastValidation,
+                                              uniqueSamples: seen.count, samples: samples,
+                                              waitFraction: waitSeconds / max(1e-9, now - start)))
+                    lastReport = now
+                    lastReportStep = step
+                    lastReportSamples = samples
+                }
             }
-            buffer[p] = Float(loss)
-            try allreduce?.average(&buffer)
-            guard buffer[p].isFinite else {
-                throw TrainingError.data("the training loss is \(buffer[p]) at step \(step): lower the learning rate (\(settings.adam.learningRate)) or check the data")
-            }
-            buffer.withUnsafeBufferPointer { adam.update(&model.parameters, gradient: UnsafeBufferPointer(rebasing: $0[0..<p])) }
-            samples += n
-            stepsDone = step
-            for id in batch.sampleIDs { seen.insert(id) }
-            for m in batch.members { members.insert(m) }
-            lossSum += Double(buffer[p])
-            lossCount += 1
-            lastLoss = Double(buffer[p])
-            let validate = step % max(1, settings.validateEvery) == 0 || step == settings.steps
-            if validate {
-                lastValidation = validationError()
-                history.append(HistoryRecord(step: step, wallSeconds: Self.now() - start, samples: samples,
-                                             trainLoss: lossSum / Double(max(1, lossCount)), validationError: lastValidation))
-                lossSum = 0
-                lossCount = 0
-            }
-            let now = Self.now()
-            if now - lastReport >= 1 || step == settings.steps {
-                let dt = max(1e-9, now - lastReport)
-                progress(TrainingProgress(step: step, steps: settings.steps, elapsed: now - start,
-                                          batchesPerSecond: Double(step - lastReportStep) / dt,
-                                          samplesPerSecond: Double(samples - lastReportSamples) / dt,
-                                          trainLoss: lastLoss, validationError: lastValidation,
-                                          uniqueSamples: seen.count, samples: samples,
-                                          waitFraction: waitSeconds / max(1e-9, now - start)))
-                lastReport = now
-                lastReportStep = step
-                lastReportSamples = samples
-            }
+        } catch {
+            partialSummary = summary()
+            throw error
         }
         if stepsDone < settings.steps, stepsDone > 0, history.last?.step != stepsDone {
             // Stopped early: validate where it stopped, so the model file's history ends there.
@@ -188,10 +204,8 @@ public final class Trainer {
             history.append(HistoryRecord(step: stepsDone, wallSeconds: Self.now() - start, samples: samples,
                                          trainLoss: lossSum / Double(max(1, lossCount)), validationError: lastValidation))
         }
-        let validated = history.compactMap(\.validationError)
-        return TrainingSummary(steps: stepsDone, samples: samples, uniqueSamples: seen.count, members: members.count,
-                               wallSeconds: Self.now() - start, waitSeconds: waitSeconds, finalTrainLoss: lastLoss,
-                               finalValidationError: lastValidation, bestValidationError: validated.min())
+        partialSummary = summary()
+        return summary()
     }
 
     static func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) * 1e-9 }

@@ -86,6 +86,9 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Batch requests kept in flight.")
     var prefetch = 4
 
+    @Option(help: "Rank 0 rewrites the outputs every this many steps (rounded to validations; 0: only at the end).")
+    var checkpointEvery = 0
+
     @Option(help: "Output directory (rank 0).")
     var out = "train-out"
 
@@ -155,13 +158,35 @@ struct TrainCommand: ParsableCommand {
         defer { watcher.cancel() }
         var lastStatus = Date.distantPast
         var fill = ""
-        let summary = try trainer.run(source: source, allreduce: reducer, stop: { interrupted.value }) { p in
-            if let control, Date().timeIntervalSince(lastStatus) >= 2 {
-                lastStatus = Date()
-                fill = (try? Self.fill(control)) ?? fill
+        let checkpoint = { (record: HistoryRecord) in
+            guard rank == 0, checkpointEvery > 0, record.step > 0, record.step % checkpointEvery < validateEvery,
+                  let partial = trainer.partialSummary else { return }
+            do {
+                try write(trainer: trainer, summary: partial, layout: layout, source: source, validation: validationProvider,
+                          validationInputs: validation.inputs, quiet: true)
+            } catch {
+                logger.warning("checkpoint at step \(record.step) failed: \(error)")
             }
-            let line = Self.line(p, fill: fill)
-            if plain { print(line) } else { FileHandle.standardOutput.write(Data(("\r\u{1B}[2K" + line).utf8)) }
+        }
+        let summary: TrainingSummary
+        do {
+            summary = try trainer.run(source: source, allreduce: reducer, stop: { interrupted.value }, recorded: checkpoint) { p in
+                if let control, Date().timeIntervalSince(lastStatus) >= 2 {
+                    lastStatus = Date()
+                    fill = (try? Self.fill(control)) ?? fill
+                }
+                let line = Self.line(p, fill: fill)
+                if plain { print(line) } else { FileHandle.standardOutput.write(Data(("\r\u{1B}[2K" + line).utf8)) }
+            }
+        } catch {
+            // The data source or the allreduce failed: keep what was trained so far, then report the failure.
+            if !plain { print("") }
+            if rank == 0, let partial = trainer.partialSummary, partial.steps > 0 {
+                say("training stopped after \(partial.steps) steps: saving what was trained")
+                try? write(trainer: trainer, summary: partial, layout: layout, source: source, validation: validationProvider,
+                           validationInputs: validation.inputs)
+            }
+            throw error
         }
         if !plain { print("") }
         reducer?.close()
@@ -197,7 +222,7 @@ struct TrainCommand: ParsableCommand {
     }
 
     func write(trainer: Trainer, summary: TrainingSummary, layout: FeatureLayout, source: TrainingSource,
-               validation: GeneratedMembers, validationInputs: [Float]) throws {
+               validation: GeneratedMembers, validationInputs: [Float], quiet: Bool = false) throws {
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
         var provenance = ModelFile.Provenance()
         provenance.add("sluice_version", SluiceVersion.string)
@@ -223,18 +248,23 @@ struct TrainCommand: ParsableCommand {
         if let e = summary.finalValidationError { provenance.add("final_validation_error", e) }
         if let e = summary.bestValidationError { provenance.add("best_validation_error", e) }
         let modelPath = out + "/model.h5"
-        try ModelFile.write(modelPath, model: trainer.model, normalization: trainer.normalization, layout: layout,
+        // Written beside and renamed over: a checkpoint killed mid-write never leaves a truncated model.h5.
+        let partialPath = out + "/.model.h5.partial"
+        try ModelFile.write(partialPath, model: trainer.model, normalization: trainer.normalization, layout: layout,
                             history: trainer.history, provenance: provenance,
                             checkInputs: Array(validationInputs.prefix(4 * layout.inputWidth)))
+        if rename(partialPath, modelPath) != 0 {
+            throw ValidationError("cannot rename \(partialPath) to \(modelPath): \(String(cString: strerror(errno)))")
+        }
         let history = trainer.history
         let plot = LossPlot(title: "\(server == nil ? "offline" : "online"): \(URL(fileURLWithPath: study).lastPathComponent)", series: [
             .init(name: "train mse", points: history.filter { $0.step > 0 }.map { (Double($0.step), $0.trainLoss) }, color: (31, 119, 180)),
             .init(name: "val rel l2", points: history.compactMap { r in r.validationError.map { (Double(r.step), $0) } }, color: (214, 39, 40)),
         ])
-        try Data(plot.render().encoded()).write(to: URL(fileURLWithPath: out + "/loss.png"))
+        try Data(plot.render().encoded()).write(to: URL(fileURLWithPath: out + "/loss.png"), options: .atomic)
         var csv = "step,wall_seconds,samples,train_loss,validation_error\n"
         for r in history { csv += "\(r.step),\(r.wallSeconds),\(r.samples),\(r.trainLoss),\(r.validationError.map { "\($0)" } ?? "")\n" }
-        try Data(csv.utf8).write(to: URL(fileURLWithPath: out + "/history.csv"))
+        try Data(csv.utf8).write(to: URL(fileURLWithPath: out + "/history.csv"), options: .atomic)
         var json: [String: Any] = [
             "mode": server == nil ? "offline" : "online", "steps": summary.steps, "samples": summary.samples,
             "unique_samples": summary.uniqueSamples, "members": summary.members, "wall_seconds": summary.wallSeconds,
@@ -246,8 +276,8 @@ struct TrainCommand: ParsableCommand {
         if let e = summary.bestValidationError { json["best_validation_error"] = e }
         if let offlineMembers { json["offline_members"] = offlineMembers }
         try JSONSerialization.data(withJSONObject: json, options: [.prettyPrinted, .sortedKeys])
-            .write(to: URL(fileURLWithPath: out + "/summary.json"))
-        say("wrote \(modelPath), \(out)/loss.png, \(out)/history.csv, \(out)/summary.json")
+            .write(to: URL(fileURLWithPath: out + "/summary.json"), options: .atomic)
+        if !quiet { say("wrote \(modelPath), \(out)/loss.png, \(out)/history.csv, \(out)/summary.json") }
     }
 
     func say(_ line: String) {

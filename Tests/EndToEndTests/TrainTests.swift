@@ -80,4 +80,31 @@ import TestSupport
         #expect(ranks[1].stdout.contains("[rank 1] done: 30 steps, 240 samples"), "\(ranks[1].output)")
         // Both ranks reach the end only if every one of the 30 averages completed.
     }
+
+    @Test("sluice train checkpoints while it runs and, interrupted, saves the model it has")
+    func checkpointAndInterrupt() throws {
+        let cluster = try SluiceCluster(["--policy", "reservoir", "--capacity", "16MiB", "--watermark", "16KiB"])
+        defer { cluster.directory.remove() }
+        try Self.streamMembers(cluster, count: 2)
+        let out = cluster.directory.path("train")
+        let train = try ChildProcess(sluiceBinary(), ["train", "--study", Self.study, "--server", cluster.consumer,
+                                                      "--steps", "10000000", "--batch-size", "8", "--hidden", "16",
+                                                      "--validation-members", "1", "--validate-every", "20",
+                                                      "--checkpoint-every", "20", "--plain", "--out", out],
+                                     name: "train", directory: cluster.directory)
+        #expect(waitUntil(seconds: 120) { FileManager.default.fileExists(atPath: out + "/summary.json") }, "\(train.output)")
+        let checkpoint = try Self.summary(out + "/summary.json")
+        #expect((checkpoint["steps"] as? Int ?? 0) >= 20)
+        train.signal(SIGINT)
+        #expect(train.wait(seconds: 60) == 0, "\(train.output)")
+        #expect(train.stdout.contains("interrupted after"), "\(train.stdout)")
+        let final = try Self.summary(out + "/summary.json")
+        let steps = try #require(final["steps"] as? Int)
+        #expect(steps >= (checkpoint["steps"] as? Int ?? 0) && steps < 10_000_000)
+        #expect(final["samples"] as? Int == 8 * steps)
+        // The history ends where the run stopped.
+        let csv = try String(contentsOfFile: out + "/history.csv", encoding: .utf8).split(separator: "\n")
+        #expect(csv.last?.hasPrefix("\(steps),") == true, "\(csv.suffix(2))")
+        #expect(!FileManager.default.fileExists(atPath: out + "/.model.h5.partial"))
+    }
 }
