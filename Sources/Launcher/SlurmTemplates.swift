@@ -52,7 +52,7 @@ public struct SlurmTemplates: Sendable {
     }
 
     /// The template for `file` with every placeholder replaced.
-    func render(_ file: String, _ values: [String: String]) throws -> String {
+    package func render(_ file: String, _ values: [String: String]) throws -> String {
         guard var text = texts[file] else { throw LaunchError("no Slurm template \(file) in \(directory)") }
         for name in Self.placeholders(in: text) {
             guard let value = values[name] else {
