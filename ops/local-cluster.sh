@@ -82,6 +82,19 @@ PartitionName=debug Nodes=localhost Default=YES MaxTime=INFINITE State=UP
 EOF
 }
 
+# Runs a daemon with no descriptor of this script's caller beyond 0-2, which go to a log: the daemons outlive this
+# script, and a caller waiting for this script's output or end (through a pipe or a socket the daemons would
+# inherit) would otherwise wait forever.
+detached() {
+    (
+        for fd in /proc/$BASHPID/fd/*; do
+            fd=${fd##*/}
+            if [ "$fd" -gt 2 ] 2>/dev/null; then eval "exec $fd>&-" 2>/dev/null || true; fi
+        done
+        exec "$@" </dev/null >>"$dir/daemons.out" 2>&1
+    )
+}
+
 start() {
     need
     if answers; then say "already running ($conf)"; return 0; fi
@@ -91,12 +104,12 @@ start() {
     [ -s "$dir/munge/munge.key" ] || mungekey --create --keyfile="$dir/munge/munge.key" >/dev/null
     chmod 600 "$dir/munge/munge.key"
     write_config
-    munged --force --socket="$dir/munge/munge.sock" --key-file="$dir/munge/munge.key" \
+    detached munged --force --socket="$dir/munge/munge.sock" --key-file="$dir/munge/munge.key" \
         --log-file="$dir/munge/munged.log" --pid-file="$dir/munge/munged.pid" --seed-file="$dir/munge/munge.seed" \
         || die "munged did not start; see $dir/munge/munged.log"
-    slurmctld -f "$conf" || die "slurmctld did not start; see $dir/slurmctld.log"
+    detached slurmctld -f "$conf" || die "slurmctld did not start; see $dir/slurmctld.log"
     # -N: the node is called localhost whatever this machine's hostname is.
-    slurmd -f "$conf" -N localhost || die "slurmd did not start; see $dir/slurmd.log"
+    detached slurmd -f "$conf" -N localhost || die "slurmd did not start; see $dir/slurmd.log"
     for _ in $(seq 1 60); do
         state=$(timeout 10 sinfo -h -n localhost -o '%T' 2>/dev/null || true)
         case "$state" in

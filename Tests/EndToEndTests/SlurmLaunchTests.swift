@@ -96,20 +96,15 @@ struct SlurmLaunchTests {
     func membersKilledOnSlurm() throws {
         guard let cluster = try cluster() else { return }
         defer { cluster.release() }
-        let run = try StudyRun(members: 6, steps: 30, computeMs: 100, concurrency: 3)
+        let run = try StudyRun(members: 6, steps: 30, computeMs: 200, concurrency: 3)
         defer {
             cluster.cancelJobs(of: run)
             run.directory.remove()
         }
         let launcher = try run.launch(["--scheduler", "slurm", "--bind-host", "127.0.0.1"], environment: ["SLURM_CONF": cluster.conf])
-        // kill -9 of a member's process (its array task fails with signal 9)...
-        #expect(waitUntil(seconds: 90) { !run.memberPids().isEmpty || !launcher.isRunning }, "\(launcher.output)")
-        Thread.sleep(forTimeInterval: 0.5)
-        let victim = try #require(run.memberPids().first, "\(launcher.output)")
-        kill(victim, SIGKILL)
-        // ...and scancel of another member's running array task.
+        // scancel of a running member's array task (members run about 6 s)...
         var cancelled: String?
-        _ = waitUntil(seconds: 60) {
+        _ = waitUntil(seconds: 90) {
             let runningTasks = (try? cluster.run("squeue", ["--noheader", "--array", "--states=RUNNING", "--name=fault-test-members",
                                                             "--format=%i"])) ?? ""
             let mine = Set(run.journal().compactMap { $0["job"] as? String })
@@ -118,6 +113,17 @@ struct SlurmLaunchTests {
         }
         let task = try #require(cancelled, "no running member task to cancel\n\(launcher.output)")
         _ = try cluster.run("scancel", [task])
+        // ...and kill -9 of another member's process (its array task fails with signal 9).
+        let cancelledMember = run.journal().first { $0["job"] as? String == task }?["member"] as? Int
+        var victim: Int32?
+        _ = waitUntil(seconds: 30) {
+            victim = run.memberPids().first { pid in
+                let cmdline = (try? String(contentsOfFile: "/proc/\(pid)/cmdline", encoding: .utf8)) ?? ""
+                return !cmdline.contains("--member\u{0}\(cancelledMember ?? -1)\u{0}")
+            }
+            return victim != nil || !launcher.isRunning
+        }
+        kill(try #require(victim, "no member process to kill\n\(launcher.output)"), SIGKILL)
 
         #expect(launcher.wait(seconds: 240) == 0, "\(launcher.output)")
         try run.expectComplete(members: 6, steps: 30, output: launcher.output)
