@@ -183,3 +183,18 @@ struct SlurmLaunchTests {
         }
     }
 }
+
+@Suite("end to end: a server advertising a host other than the one it binds")
+struct AdvertiseHostTests {
+    @Test("serve --advertise-host writes that host with the bound ports, and peers reach the server through it")
+    func advertisedEndpoints() throws {
+        let cluster = try SluiceCluster(["--advertise-host", "localhost"])
+        for endpoint in [cluster.solver, cluster.consumer, cluster.control] {
+            #expect(endpoint.hasPrefix("tcp://localhost:") && Int(endpoint.split(separator: ":").last ?? "") != nil, "\(endpoint)")
+        }
+        let synth = try cluster.synth(member: 0, samples: 5)
+        #expect(synth.wait(seconds: 60) == 0, "\(synth.output)")
+        let status = try cluster.status()
+        #expect(status.int("totals.samples_in") == 5, "\(status)")
+    }
+}
