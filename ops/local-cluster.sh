@@ -71,7 +71,8 @@ SelectType=select/cons_tres
 SelectTypeParameters=CR_Core
 MpiDefault=none
 ReturnToService=2
-# Bind the daemons to localhost only, and trust the configured CPU count (oversubscription, see above).
+# slurmd binds the node's address (localhost) rather than every interface (slurmctld still listens on all of them,
+# behind munge authentication); the configured CPU count is trusted (oversubscription, see above).
 CommunicationParameters=NoInAddrAny
 SlurmdParameters=config_overrides
 # Finished jobs stay visible to scontrol for 10 minutes (the launcher reads their exit codes there).
