@@ -182,6 +182,33 @@ struct SlurmLaunchTests {
             #expect(record.contains("JobState=CANCELLED"), "\(task): \(record)")
         }
     }
+
+    @Test("sluice launch --scheduler slurm run again after its own crash adopts the study's jobs by id and completes it")
+    func launcherResumesOnSlurm() throws {
+        guard let cluster = try cluster() else { return }
+        defer { cluster.release() }
+        let run = try StudyRun(members: 6, steps: 20, computeMs: 150, concurrency: 2)
+        defer {
+            cluster.cancelJobs(of: run)
+            run.directory.remove()
+        }
+        let arguments = ["--scheduler", "slurm", "--bind-host", "127.0.0.1"]
+        let first = try run.launch(arguments, environment: ["SLURM_CONF": cluster.conf])
+        _ = waitUntil(seconds: 120) { run.journal().filter { $0["event"] as? String == "member-done" }.count >= 2 || !first.isRunning }
+        first.signal(SIGKILL)
+        first.wait(seconds: 10)
+        let doneBefore = Set(run.journal().filter { $0["event"] as? String == "member-done" }.compactMap { $0["member"] as? Int })
+        #expect(doneBefore.count >= 2, "\(first.output)")
+        let second = try run.launch(arguments, environment: ["SLURM_CONF": cluster.conf])
+        #expect(second.wait(seconds: 240) == 0, "\(second.output)")
+        #expect(second.stdout.contains("resuming study"))
+        try run.expectComplete(members: 6, steps: 20, output: second.output)
+        let journal = run.journal()
+        // The server job and the queued array tasks were adopted, not submitted again.
+        #expect(journal.filter { $0["event"] as? String == "server-start" }.count == 1, "\(journal)")
+        let starts = journal.filter { $0["event"] as? String == "member-start" }
+        #expect(starts.count == 6, "every member started once: \(starts)")
+    }
 }
 
 @Suite("end to end: a server advertising a host other than the one it binds")
