@@ -59,6 +59,8 @@ public final class StudyLauncher {
     var lastStatus: ServerStatus?
     var startedAt = Date()
     var relaunches = 0
+    /// Members whose job waits in a batch queue (as of the last reap).
+    var queued = 0
     let progress: LaunchProgress
 
     public init(studyPath: String, options: LaunchOptions, scheduler: JobScheduler = LocalScheduler()) throws {
@@ -202,6 +204,7 @@ public final class StudyLauncher {
     /// Handles members that exited, timed out or went silent.
     func reapMembers() throws {
         let now = Date()
+        queued = 0
         for (member, run) in running {
             let remote = lastStatus?.members.first { $0.member == UInt64(member) }
             if let accepted = remote?.accepted, accepted > run.lastAccepted {
@@ -210,6 +213,7 @@ public final class StudyLauncher {
             }
             switch scheduler.state(of: run.handle) {
             case .queued:
+                queued += 1
                 // Time in a batch queue counts neither as silence nor against the attempt's wall time.
                 running[member]?.lastProgress = now
                 running[member]?.started = now

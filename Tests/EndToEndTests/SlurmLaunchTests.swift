@@ -2,8 +2,9 @@ import Foundation
 import Testing
 import TestSupport
 
-/// A Slurm cluster for the test: the one SLURM_CONF names if it answers, else the single-node cluster of
-/// ops/local-cluster.sh, started here (and stopped again by `release()` if this test started it).
+/// A Slurm cluster for the test: the single-node cluster of ops/local-cluster.sh (in $SLUICE_SLURM_DIR, default
+/// /tmp/sluice-slurm), used if it is running, else started here and stopped again by `release()`. The tests never
+/// submit to whatever cluster SLURM_CONF names: their servers bind 127.0.0.1.
 struct SlurmCluster {
     let conf: String
     let startedHere: Bool
@@ -40,9 +41,6 @@ struct SlurmCluster {
     }
 
     static func acquire() throws -> SlurmCluster {
-        if let conf = ProcessInfo.processInfo.environment["SLURM_CONF"], answers(conf) {
-            return SlurmCluster(conf: conf, startedHere: false)
-        }
         let directory = ProcessInfo.processInfo.environment["SLUICE_SLURM_DIR"] ?? "/tmp/sluice-slurm"
         let conf = "\(directory)/slurm.conf"
         if answers(conf) { return SlurmCluster(conf: conf, startedHere: false) }
@@ -79,10 +77,6 @@ struct SlurmCluster {
 @Suite("end to end: studies under sluice launch --scheduler slurm", .serialized,
        .enabled(if: SlurmCluster.installed || SlurmCluster.required, Comment(rawValue: SlurmCluster.skipReason)))
 struct SlurmLaunchTests {
-    init() {
-        if !SlurmCluster.installed && !SlurmCluster.required { print("SlurmLaunchTests skipped: \(SlurmCluster.skipReason)") }
-    }
-
     /// The cluster, or a recorded failure when Slurm is required but missing.
     func cluster() throws -> SlurmCluster? {
         guard SlurmCluster.installed else {
