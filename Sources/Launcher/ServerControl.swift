@@ -160,6 +160,8 @@ final class ServerControl {
 
     /// The server's counters.
     func status(acceptedSteps: Bool = false) throws -> ServerStatus {
+        // A server job that Slurm requeued onto another node writes new endpoints; follow them.
+        if owned, endpoints != nil, let e = readEndpoints() { endpoints = e }
         guard let control = endpoints?.control else { throw LaunchError("no server endpoints yet") }
         let request = StatusBody(json: Array((acceptedSteps ? #"{"accepted_steps":true}"# : "{}").utf8))
         let body = try AdminClient.status(endpoint: control, timeout: .seconds(3), curve: adminKeys, request: request)
