@@ -210,9 +210,15 @@ public final class ReservoirServer {
         return shutdown()
     }
 
+    /// The most frames a message may have (after the routing id): a SAMPLE's frame 0, header and fields, or a
+    /// SAMPLES message of a few frames per sample.
+    var messageFrameLimit: Int {
+        max(configuration.limits.maxFields + 2, WireCodec.maxSamplesMessageFrames)
+    }
+
     /// Receives and handles up to `budget` messages from one socket without blocking.
     func drain(_ socket: Socket, endpoint: Endpoint, budget: Int) throws {
-        let maxFrames = configuration.limits.maxFields + 3
+        let maxFrames = messageFrameLimit + 1  // + the routing id
         for _ in 0..<budget {
             guard let (frames, excess) = try socket.receiveMultipart(dontWait: true, maxFrames: maxFrames) else { return }
             try handle(frames, excessFrames: excess, from: socket, endpoint: endpoint)
