@@ -185,3 +185,19 @@ struct SlurmTemplateTests {
         #expect(String(decoding: data, as: UTF8.self) == word)
     }
 }
+
+@Suite("the example cluster study (ops/slurm/example-study.yaml)")
+struct ExampleStudyTests {
+    @Test("it loads, validates and draws its members, as sluice launch would at start")
+    func exampleStudyLoads() throws {
+        let directory = try TemporaryDirectory(prefix: "sluice-example-study")
+        defer { directory.remove() }
+        var options = LaunchOptions(sluice: "/bin/false", workDirectory: directory.path("work"))
+        options.quiet = true
+        let launcher = try StudyLauncher(studyPath: repositoryRoot() + "/ops/slurm/example-study.yaml", options: options)
+        _ = launcher
+        let journal = try Journal.read(directory.path("work/journal.jsonl"))
+        #expect(journal.map(\.event) == [.studyStart])
+        #expect(journal.first?.name == "ns2d-fno")
+    }
+}
