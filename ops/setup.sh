@@ -33,7 +33,7 @@ fi
 
 apt_packages=(pkg-config libzmq3-dev libhdf5-dev libopenblas-dev liblapacke-dev libfftw3-dev python3 python3-pip
               curl ca-certificates)
-[ "$with_slurm" -eq 1 ] && apt_packages+=(slurm-wlm munge)
+if [ "$with_slurm" -eq 1 ]; then apt_packages+=(slurm-wlm munge); fi
 python_packages=(numpy pyzmq h5py pytest pyyaml jsonschema)
 
 missing_apt=()
