@@ -39,6 +39,8 @@ let package = Package(
         .target(name: "SluiceModel"),
         // YAML/JSON configuration files (cases, studies, server settings) into Codable types.
         .target(name: "SluiceConfig", dependencies: [.product(name: "Yams", package: "Yams")]),
+        // Coarse-graining filters: box, Gaussian, spectral cut-off, wall-bounded averaging (pure, no I/O).
+        .target(name: "Filters", swiftSettings: optimisedKernels),
         // Reservoir policies, byte bound, seen counts, batch draws (pure, no I/O).
         .target(name: "Reservoir", dependencies: ["SluiceModel"]),
         // Encode/decode of every wire message (pure, no sockets).
@@ -93,6 +95,7 @@ let package = Package(
         .testTarget(name: "SolverRuntimeTests", dependencies: [
             "SolverRuntime", "NavierStokes2D", "Advection", "SolverKit", "SluiceModel", "HDF5", "TestSupport",
         ]),
+        .testTarget(name: "FiltersTests", dependencies: ["Filters", "TestSupport"]),
         .testTarget(name: "ReservoirTests", dependencies: ["Reservoir", "TestSupport"]),
         .testTarget(name: "StudiesTests", dependencies: ["Studies", "TestSupport"]),
         .testTarget(name: "WireTests", dependencies: ["Wire", "TestSupport"]),
