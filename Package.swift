@@ -41,6 +41,8 @@ let package = Package(
         .target(name: "SluiceConfig", dependencies: [.product(name: "Yams", package: "Yams")]),
         // Coarse-graining filters: box, Gaussian, spectral cut-off, wall-bounded averaging (pure, no I/O).
         .target(name: "Filters", swiftSettings: optimisedKernels),
+        // HDF5 archives in The Well's layout: trajectory files, dataset directories, stats.yaml, snapshot export.
+        .target(name: "Archive", dependencies: ["HDF5", "Filters", "SluiceModel"]),
         // Reservoir policies, byte bound, seen counts, batch draws (pure, no I/O).
         .target(name: "Reservoir", dependencies: ["SluiceModel"]),
         // Encode/decode of every wire message (pure, no sockets).
@@ -96,6 +98,7 @@ let package = Package(
             "SolverRuntime", "NavierStokes2D", "Advection", "SolverKit", "SluiceModel", "HDF5", "TestSupport",
         ]),
         .testTarget(name: "FiltersTests", dependencies: ["Filters", "TestSupport"]),
+        .testTarget(name: "ArchiveTests", dependencies: ["Archive", "Filters", "HDF5", "SluiceModel", "TestSupport"]),
         .testTarget(name: "ReservoirTests", dependencies: ["Reservoir", "TestSupport"]),
         .testTarget(name: "StudiesTests", dependencies: ["Studies", "TestSupport"]),
         .testTarget(name: "WireTests", dependencies: ["Wire", "TestSupport"]),
