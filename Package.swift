@@ -77,7 +77,7 @@ let package = Package(
             name: "sluice",
             dependencies: [
                 "SluiceModel", "ZeroMQ", "HDF5", "SolverKit", "Wire", "Transport", "Reservoir", "Server", "Clients", "SluiceConfig",
-                "SolverRuntime", "NavierStokes2D", "Advection", "Studies", "Launcher",
+                "SolverRuntime", "NavierStokes2D", "Advection", "Studies", "Launcher", "Archive", "Filters",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

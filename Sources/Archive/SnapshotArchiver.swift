@@ -133,3 +133,23 @@ public final class SnapshotArchiver {
         }
     }
 }
+
+/// The `SampleSink` a member run writes into: every snapshot goes to the archiver, and the member's file is
+/// finished (renamed into place) when the run finishes the sink.
+public final class ArchiveSink: SampleSink {
+    public let archiver: SnapshotArchiver
+    public let member: UInt64
+
+    public init(archiver: SnapshotArchiver, member: UInt64) {
+        self.archiver = archiver
+        self.member = member
+    }
+
+    public func write(_ header: SampleHeader, fields: [UnsafeRawBufferPointer]) throws {
+        try archiver.write(header, fields: fields)
+    }
+
+    public func finish() throws {
+        try archiver.finish(member: member)
+    }
+}
