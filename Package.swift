@@ -105,6 +105,6 @@ let package = Package(
         .testTarget(name: "SluiceConfigTests", dependencies: ["SluiceConfig", "Server", "TestSupport"]),
         .testTarget(name: "TransportTests", dependencies: ["Transport", "ZeroMQ", "TestSupport"]),
         .testTarget(name: "ServerTests", dependencies: ["Server", "Clients", "Transport", "Wire", "ZeroMQ", "SluiceModel", "TestSupport"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["Clients", "Transport", "Wire", "ZeroMQ", "SluiceModel", "TestSupport"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["Clients", "Transport", "Wire", "ZeroMQ", "SluiceModel", "Archive", "TestSupport"]),
     ]
 )
