@@ -49,6 +49,8 @@ public final class SnapshotArchiver {
     public private(set) var snapshots = 0
     public private(set) var bytesIn = 0
     public private(set) var bytesOut = 0
+    /// Samples received again (unordered archives) and dropped.
+    public private(set) var duplicates = 0
 
     public init(dataset: WellDatasetWriter, options: ArchiveOptions, ordered: Bool, split: @escaping (UInt64) -> Split) {
         self.dataset = dataset
@@ -64,6 +66,11 @@ public final class SnapshotArchiver {
               options.selection.keeps(step: header.step, time: header.time) else { return false }
         let trajectory: MemberTrajectory
         if let existing = members[header.member] {
+            // A server may deliver a sample more than once (draws with replacement): keep the first.
+            if !ordered, existing.buffered[header.step] != nil {
+                duplicates += 1
+                return false
+            }
             trajectory = existing
         } else {
             trajectory = try MemberTrajectory(header: header, fields: fields, options: options)

@@ -211,7 +211,7 @@ final class ExportProgress {
         let megabytes = { (bytes: Int) in String(format: "%.1f MB", Double(bytes) / 1e6) }
         let rate = elapsed > 0 ? Double(archiver.bytesIn) / 1e6 / elapsed : 0
         var text = "\(archiver.snapshots) snapshots"
-        if let received { text += " of \(received) received" }
+        if let received { text += " (\(received) received, \(archiver.duplicates) repeats dropped)" }
         text += ", \(megabytes(archiver.bytesIn)) in, \(megabytes(archiver.bytesOut)) filtered, "
             + String(format: "%.1f MB/s, %.1f s", rate, elapsed)
         return text

@@ -89,7 +89,9 @@ struct SnapshotArchiverTests {
         for step in [5, 3, 9, 3, 0, 7, 5, 2] as [UInt64] {
             for member in UInt64(0)..<3 where try write(archiver, gridSample(member: member, step: step)) { kept += 1 }
         }
-        #expect(kept == 2 * 7)  // step 0 is before the window; member 0 is not selected; duplicates are kept once below
+        // Step 0 is before the window, member 0 is not selected, and the repeats of steps 3 and 5 are dropped.
+        #expect(kept == 2 * 5)
+        #expect(archiver.duplicates == 2 * 2)
         let files = try archiver.finishAll()
         #expect(files.map(\.snapshots) == [5, 5])
         let contents = try WellFileReader.read(files[0].path)
