@@ -42,7 +42,8 @@ let package = Package(
         // Coarse-graining filters: box, Gaussian, spectral cut-off, wall-bounded averaging (pure, no I/O).
         .target(name: "Filters", swiftSettings: optimisedKernels),
         // HDF5 archives in The Well's layout: trajectory files, dataset directories, stats.yaml, snapshot export.
-        .target(name: "Archive", dependencies: ["HDF5", "Filters", "SluiceModel"]),
+        // Its per-chunk statistics loops are optimised in debug builds too (as the kernels), so debug exports stay usable.
+        .target(name: "Archive", dependencies: ["HDF5", "Filters", "SluiceModel"], swiftSettings: optimisedKernels),
         // Reservoir policies, byte bound, seen counts, batch draws (pure, no I/O).
         .target(name: "Reservoir", dependencies: ["SluiceModel"]),
         // Encode/decode of every wire message (pure, no sockets).

@@ -31,6 +31,52 @@ public struct MomentAccumulator: Sendable, Hashable {
 
     public mutating func merge(_ other: MomentAccumulator) { merge(count: other.count, mean: other.mean, m2: other.m2) }
 
+    /// The moments of every element of `values` (or of `values - minus`) in one pass: sums of `x - shift` and
+    /// `(x - shift)^2` in double, eight lanes at a time, with `shift` the first element (which keeps the
+    /// cancellation in `m2 = q - s^2/n` small for data far from zero).
+    static func shifted(_ values: ElementReader, minus: ElementReader?) -> MomentAccumulator {
+        let n = values.count
+        var result = MomentAccumulator()
+        guard n > 0 else { return result }
+        @inline(__always) func element(_ i: Int) -> Double { values[i] - (minus?[i] ?? 0) }
+        let shift = element(0)
+        var s = SIMD8<Double>(repeating: 0), q = SIMD8<Double>(repeating: 0)
+        let lanes = n / 8 * 8
+        let shiftVector = SIMD8<Double>(repeating: shift)
+        var i = 0
+        if values.precision == .float32 {
+            while i < lanes {
+                var x = SIMD8<Double>(values.raw.loadUnaligned(fromByteOffset: 4 * i, as: SIMD8<Float>.self))
+                if let minus { x -= SIMD8<Double>(minus.raw.loadUnaligned(fromByteOffset: 4 * i, as: SIMD8<Float>.self)) }
+                let d = x - shiftVector
+                s += d
+                q += d * d
+                i += 8
+            }
+        } else {
+            while i < lanes {
+                var x = values.raw.loadUnaligned(fromByteOffset: 8 * i, as: SIMD8<Double>.self)
+                if let minus { x -= minus.raw.loadUnaligned(fromByteOffset: 8 * i, as: SIMD8<Double>.self) }
+                let d = x - shiftVector
+                s += d
+                q += d * d
+                i += 8
+            }
+        }
+        var sum = s.sum(), squares = q.sum()
+        while i < n {
+            let d = element(i) - shift
+            sum += d
+            squares += d * d
+            i += 1
+        }
+        let count = Double(n)
+        result.count = count
+        result.mean = shift + sum / count
+        result.m2 = max(0, squares - sum * sum / count)
+        return result
+    }
+
     private mutating func merge(count n: Double, mean m: Double, m2 s: Double) {
         guard n > 0 else { return }
         let total = count + n
@@ -59,15 +105,24 @@ public struct FieldStatistics: Sendable, Hashable {
     }
 
     /// The statistics of one snapshot given as raw little-endian elements of `precision` (`previous`: the
-    /// trajectory's preceding snapshot, for the differences). Reads the bytes in place, twice per component.
+    /// trajectory's preceding snapshot, for the differences). Reads the bytes in place; scalar fields take one
+    /// vectorised pass for the values and one for the differences.
     static func of(_ snapshot: [UInt8], previous: [UInt8]?, precision: WellPrecision, order: Int, components: Int) -> FieldStatistics {
         var result = FieldStatistics(order: order, components: components)
+        let before = previous.flatMap { $0.count == snapshot.count ? $0 : nil }
         snapshot.withUnsafeBytes { raw in
             let current = ElementReader(raw: raw, precision: precision)
+            if components == 1 {
+                result.values[0] = MomentAccumulator.shifted(current, minus: nil)
+                if let before {
+                    before.withUnsafeBytes { result.deltas[0] = MomentAccumulator.shifted(current, minus: ElementReader(raw: $0, precision: precision)) }
+                }
+                return
+            }
             for k in 0..<components { result.values[k].add(count: current.count, offset: k, stride: components) { current[$0] } }
-            guard let previous, previous.count == snapshot.count else { return }
-            previous.withUnsafeBytes { before in
-                let earlier = ElementReader(raw: before, precision: precision)
+            guard let before else { return }
+            before.withUnsafeBytes { raw in
+                let earlier = ElementReader(raw: raw, precision: precision)
                 for k in 0..<components {
                     result.deltas[k].add(count: current.count, offset: k, stride: components) { current[$0] - earlier[$0] }
                 }

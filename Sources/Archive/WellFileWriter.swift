@@ -24,6 +24,8 @@ public final class WellFileWriter {
     private let pipeline: ChunkPipeline
     private let encoder: ChunkEncoder
     private var previous: [[UInt8]]?
+    /// Each field dataset's current time extent (at least the snapshots written).
+    private var capacity: [Int]
     private var finished = false
     /// Bytes of field data handed to HDF5 (after compression).
     public private(set) var storedBytes = 0
@@ -41,6 +43,7 @@ public final class WellFileWriter {
         self.layout = layout
         let d = layout.axes.count
         statistics = layout.fields.map { FieldStatistics(order: $0.order, components: $0.components(dimensions: d)) }
+        capacity = layout.fields.map { _ in 0 }
         let file = try File(creating: temporaryPath)
         let temporaryPath = self.temporaryPath
         self.file = file
@@ -98,7 +101,11 @@ public final class WellFileWriter {
         for (index, bytes) in rawFields.enumerated() {
             let field = layout.fields[index]
             let shape = layout.snapshotShape(of: field)
-            try datasets[index].extend(to: [1, step + 1] + shape)
+            if step >= capacity[index] {
+                // Grow in doublings rather than per snapshot; `finish()` trims to the snapshots written.
+                capacity[index] = max(16, 2 * capacity[index])
+                try datasets[index].extend(to: [1, capacity[index]] + shape)
+            }
             let before = previous?[index]
             let precision = layout.precision, encoder = self.encoder, components = field.components(dimensions: d)
             try pipeline.submit(dataset: index, offset: [0, step] + shape.map { _ in 0 }, write: store) {
@@ -118,6 +125,9 @@ public final class WellFileWriter {
         guard !finished else { return path }
         do {
             try pipeline.drain(write: store)
+            for (index, field) in layout.fields.enumerated() where capacity[index] != times.count {
+                try datasets[index].extend(to: [1, times.count] + layout.snapshotShape(of: field))
+            }
             let time = try file.createDataset("dimensions/time", elementType: layout.precision == .float32 ? .float32 : .float64,
                                               shape: [times.count])
             if layout.precision == .float32 { try time.write(times.map { Float($0) }) } else { try time.write(times) }
