@@ -25,7 +25,7 @@ struct BenchExportCommand: ParsableCommand {
     @Option(help: "Threads preparing and compressing chunks (default: the number of cores).")
     var threads: Int?
 
-    @Option(help: "Rounds; each time is the fastest round's.")
+    @Option(help: "Rounds, alternating Swift and h5py; each time is the fastest round's.")
     var rounds = 3
 
     @Option(help: "Directory for the files written (default: the system's temporary directory).")
@@ -68,7 +68,9 @@ struct BenchExportCommand: ParsableCommand {
         for compression in [Compression.none, .deflate(level: level)] {
             let path = base.appendingPathComponent("swift.hdf5").path
             var swiftSeconds: [Double] = []
+            var baselines: [[String: Any]] = []
             var stored = 0
+            // Rounds alternate Swift and h5py, so that both see the same share of a shared machine's load.
             for _ in 0..<rounds {
                 let start = DispatchTime.now().uptimeNanoseconds
                 let writer = try WellFileWriter(path: path, layout: layout(compression: compression, threads: threadCount))
@@ -76,18 +78,27 @@ struct BenchExportCommand: ParsableCommand {
                 try writer.finish()
                 swiftSeconds.append(Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9)
                 stored = writer.storedBytes
+                if let script {
+                    baselines.append(try baseline(script: script, input: input.path, compression: compression,
+                                                  output: base.appendingPathComponent("h5py.hdf5").path, check: path))
+                }
             }
             var row: [String: Any] = [
                 "benchmark": "export", "compression": compression.description, "size": size, "snapshots": snapshots,
                 "megabytes": megabytes, "threads": threadCount, "swift_seconds": swiftSeconds.min() ?? 0,
                 "swift_mb_per_s": megabytes / (swiftSeconds.min() ?? 1), "swift_stored_bytes": stored,
+                "load_average": Self.loadAverage(),
             ]
-            if let script {
-                row.merge(try baseline(script: script, input: input.path, compression: compression,
-                                       output: base.appendingPathComponent("h5py.hdf5").path, check: path)) { $1 }
+            if let fastest = baselines.filter({ $0["h5py_seconds"] != nil }).min(by: {
+                ($0["h5py_seconds"] as? Double ?? .infinity) < ($1["h5py_seconds"] as? Double ?? .infinity)
+            }) {
+                row.merge(fastest) { $1 }
+                row["sluice_file_matches"] = baselines.allSatisfy { $0["sluice_file_matches"] as? Bool ?? false }
                 if let theirs = row["h5py_seconds"] as? Double, let ours = row["swift_seconds"] as? Double, ours > 0 {
                     row["speedup_vs_h5py"] = theirs / ours
                 }
+            } else if let failed = baselines.first {
+                row.merge(failed) { $1 }
             }
             rows.append(row)
             if !json { print(Self.describe(row)) }
@@ -122,7 +133,7 @@ struct BenchExportCommand: ParsableCommand {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = [python, script, "--input", input, "--size", "\(size)", "--snapshots", "\(snapshots)",
-                             "--level", "\(compression.deflateLevel ?? -1)", "--rounds", "\(rounds)", "--output", output,
+                             "--level", "\(compression.deflateLevel ?? -1)", "--rounds", "1", "--output", output,
                              "--check", check]
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
@@ -143,6 +154,13 @@ struct BenchExportCommand: ParsableCommand {
         return row
     }
 
+    /// The 1-minute load average (a shared machine's other work), or -1 when unknown.
+    static func loadAverage() -> Double {
+        guard let text = try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8),
+              let first = text.split(separator: " ").first, let value = Double(first) else { return -1 }
+        return value
+    }
+
     static func describe(_ row: [String: Any]) -> String {
         let rate = { (key: String) in (row[key] as? Double).map { String(format: "%.0f MB/s", $0) } ?? "-" }
         var text = "\(row["compression"] ?? ""): swift \(rate("swift_mb_per_s"))"
@@ -153,6 +171,7 @@ struct BenchExportCommand: ParsableCommand {
         if row["h5py_mb_per_s"] != nil { text += "  h5py \(rate("h5py_mb_per_s"))" }
         if let speedup = row["speedup_vs_h5py"] as? Double { text += String(format: "  (swift %.2fx h5py)", speedup) }
         if let matches = row["sluice_file_matches"] as? Bool { text += matches ? "  [h5py reads Sluice's file back identical]" : "  [MISMATCH in Sluice's file]" }
+        if let load = row["load_average"] as? Double, load >= 0 { text += String(format: "  load %.1f", load) }
         return text
     }
 }
