@@ -21,9 +21,9 @@ struct InspectCommand: ParsableCommand {
 
     func run() throws {
         var isDirectory: ObjCBool = false
-        FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
+        let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
         do {
-            if isDirectory.boolValue {
+            if exists && isDirectory.boolValue {
                 try inspectDirectory()
             } else {
                 print(try Self.describe(WellFileReader.read(path, values: false), full: full))

@@ -140,3 +140,43 @@ struct SnapshotArchiverTests {
         #expect(throws: ArchiveError.self) { try SampleSelection.parseMembers("3-1") }
     }
 }
+
+@Suite("Stretched grids")
+struct StretchedGridArchiveTests {
+    @Test("a channel-like sample (periodic x, stretched wall-normal y) is filtered onto given wall points")
+    func stretchedWallAxis() throws {
+        let nx = 16, ny = 33
+        let y = (0..<ny).map { j in -cos(Double.pi * Double(j) / Double(ny - 1)) }  // clustered at both walls
+        var u = [Double](repeating: 0, count: nx * ny)
+        for i in 0..<nx { for j in 0..<ny { u[i * ny + j] = (1 - y[j] * y[j]) * (1 + 0.5 * cos(2 * Double.pi * Double(i) / Double(nx))) } }
+        let header = SampleHeader(member: 4, step: 0, time: 0, geometry: .stretchedGrid, spatialDims: 2,
+                                  bounds: [AxisBounds(lower: 0, upper: 1), AxisBounds(lower: -1, upper: 1)],
+                                  fields: [FieldDescriptor(name: "x", dtype: .float64, shape: [nx], role: .axis),
+                                           FieldDescriptor(name: "y", dtype: .float64, shape: [ny], role: .axis),
+                                           FieldDescriptor(name: "u", dtype: .float64, shape: [nx, ny])])
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let dataset = try WellDatasetWriter(directory: directory.path("channel"), name: "channel")
+        let spec = FilterSpec(axes: [.spectral(points: 8), .wall(coordinates: [-1, -0.5, 0, 0.5, 1], method: .linear)])
+        let archiver = SnapshotArchiver(dataset: dataset, options: ArchiveOptions(datasetName: "channel", filter: spec, precision: .float64,
+                                                                                 boundaries: [.periodic, .wall]),
+                                        ordered: true) { _ in .train }
+        let xs = (0..<nx).map { Double($0) / Double(nx) }
+        try xs.withUnsafeBytes { a in try y.withUnsafeBytes { b in try u.withUnsafeBytes { c in
+            _ = try archiver.write(header, fields: [a, b, c])
+        } } }
+        let files = try archiver.finishAll()
+        let contents = try WellFileReader.read(files[0].path)
+        #expect(contents.axes.map(\.boundary) == [.periodic, .wall])
+        #expect(contents.axes[1].coordinates == [-1, -0.5, 0, 0.5, 1])
+        let values = try #require(contents.fields[0].values)
+        for i in 0..<8 {
+            for (j, yj) in [-1.0, -0.5, 0, 0.5, 1].enumerated() {
+                // Linear interpolation of (1 - y^2) between Chebyshev points: exact at the walls and the centre,
+                // within the interpolation error (h^2/8 * 2 with h about 0.1) elsewhere.
+                let expected = (1 - yj * yj) * (1 + 0.5 * cos(2 * Double.pi * Double(i) / 8))
+                #expect(abs(values[i * 5 + j] - expected) < 5e-3, "(\(i), \(yj))")
+            }
+        }
+    }
+}
