@@ -36,7 +36,18 @@ final class ClientCore: @unchecked Sendable {
     private(set) var credit = 0
     private(set) var acceptedSteps: [UInt64] = []
     private(set) var sent = 0
+    /// SAMPLE and SAMPLES messages sent (fewer than `sent` when small samples are coalesced).
+    private(set) var sentMessages = 0
     private var byeAcknowledged = false
+    /// Coalescing of small samples into SAMPLES messages (`Coalescing.off`: every sample is its own SAMPLE).
+    private var coalescing = Coalescing.off
+    /// Small samples waiting to go out together: each one's header frame and payload frames (no frame 0).
+    private var pending: [(frames: [Message], bytes: Int)] = []
+    private var pendingBytes = 0
+    private var pendingFrames = 0
+    private var pendingSince = ContinuousClock.now
+    private var samplesFrame0: Message?
+    private var sampleFrame0: Message?
 
     // Trainer state.
     private var batches: [Batch] = []
@@ -63,13 +74,39 @@ final class ClientCore: @unchecked Sendable {
         thread.start()
     }
 
-    /// One housekeeping round; false once the client is closed.
+    /// One housekeeping round; false once the client is closed. Small samples that have waited `linger` go out
+    /// here, so a solver that publishes one small sample and then computes for a long time does not hold it back.
     private func housekeep() -> Bool {
         lock.lock()
         defer { lock.unlock() }
         guard !stopping else { return false }
         service()
+        if !pending.isEmpty, ContinuousClock.now - pendingSince >= coalescing.linger, case .ready = phase {
+            _ = try? sendPending()
+        }
         return true
+    }
+
+    /// How a solver coalesces small samples (PROTOCOL.md, SAMPLES).
+    struct Coalescing: Sendable {
+        /// Samples with at most this many payload bytes are coalesced; 0 turns coalescing off.
+        var sampleBytes: Int
+        /// A SAMPLES message is sent once its samples' payload reaches this many bytes...
+        var messageBytes: Int
+        /// ...or it holds this many samples...
+        var maxSamples: Int
+        /// ...or its oldest sample has waited this long.
+        var linger: Duration
+
+        static let off = Coalescing(sampleBytes: 0, messageBytes: 0, maxSamples: 1, linger: .zero)
+    }
+
+    func setCoalescing(_ c: Coalescing, sampleFrame0: Message, samplesFrame0: Message) {
+        withLock {
+            coalescing = c
+            self.sampleFrame0 = sampleFrame0
+            self.samplesFrame0 = samplesFrame0
+        }
     }
 
     var endpoint: String { connection.options.endpoint }
@@ -141,7 +178,7 @@ final class ClientCore: @unchecked Sendable {
             } else {
                 throw ClientError(.closed, "server \(endpoint) said BYE (\(bye.reason))")
             }
-        case .heartbeat, .status, .hello, .sample:
+        case .heartbeat, .status, .hello, .sample, .samples:
             break
         }
     }
@@ -175,6 +212,68 @@ final class ClientCore: @unchecked Sendable {
         }
     }
 
+    /// Publishes one sample given as its header frame and payload frames: small ones are queued for a SAMPLES
+    /// message (sent when full, or by housekeeping after `linger`), others go out at once as a SAMPLE, after any
+    /// queued ones so that a member's samples keep their order. Blocks while there is no credit.
+    func publish(header: Message, payload: [Message], payloadBytes: Int) throws {
+        let (frame0, small) = withLock { (sampleFrame0, payloadBytes <= coalescing.sampleBytes && coalescing.maxSamples > 1) }
+        guard let frame0 else { throw ClientError(.failed, "publish(header:payload:) needs setCoalescing first") }
+        if small {
+            // Keep the whole SAMPLES message within the protocol's frame limit.
+            if withLock({ pendingFrames + 3 + payload.count > WireCodec.maxSamplesMessageFrames }) { try flushPending() }
+            let full: Bool = try withLock {
+                try throwIfFailed()
+                if pending.isEmpty { pendingSince = .now }
+                pendingFrames += 1 + payload.count
+                pending.append(([header] + payload, payloadBytes))
+                pendingBytes += payloadBytes
+                return pendingBytes >= coalescing.messageBytes || pending.count >= coalescing.maxSamples
+            }
+            if full { try flushPending() }
+            return
+        }
+        try flushPending()
+        try sendSample([frame0, header] + payload)
+    }
+
+    /// Sends every queued small sample, blocking while there is no credit.
+    func flushPending() throws {
+        while true {
+            let done: Bool = try withLock {
+                try throwIfFailed()
+                if pending.isEmpty { return true }
+                if credit == 0 { service() }
+                if try sendPending(), pending.isEmpty { return true }
+                try connection.wait(milliseconds: 5)
+                service()
+                return false
+            }
+            if done { return }
+        }
+    }
+
+    /// Sends as many queued samples as credit allows in one message (call with the lock held); true if any went.
+    private func sendPending() throws -> Bool {
+        let n = min(credit, pending.count)
+        guard n > 0, connection.ready != nil, let samplesFrame0, let sampleFrame0 else { return false }
+        var frames: [Message]
+        if n == 1 {
+            frames = [sampleFrame0] + pending[0].frames
+        } else {
+            frames = [samplesFrame0, try Message(bytes: withUnsafeBytes(of: UInt32(n).littleEndian) { Array($0) })]
+            for sample in pending[0..<n] { frames += sample.frames }
+        }
+        guard try connection.send(frames: frames) else { return false }
+        credit -= n
+        sent += n
+        sentMessages += 1
+        pendingBytes -= pending[0..<n].reduce(0) { $0 + $1.bytes }
+        pendingFrames -= pending[0..<n].reduce(0) { $0 + $1.frames.count }
+        pending.removeFirst(n)
+        if !pending.isEmpty { pendingSince = .now }
+        return true
+    }
+
     /// Sends one SAMPLE as soon as there is credit (blocking while there is none: back-pressure).
     func sendSample(_ frames: [Message]) throws {
         while true {
@@ -184,6 +283,7 @@ final class ClientCore: @unchecked Sendable {
                 if credit > 0, connection.ready != nil, try connection.send(frames: frames) {
                     credit -= 1
                     sent += 1
+                    sentMessages += 1
                     return true
                 }
                 try connection.wait(milliseconds: 5)
@@ -223,6 +323,7 @@ final class ClientCore: @unchecked Sendable {
 
     /// Solver: says BYE ("done") and waits up to `timeout` for the server's BYE.
     func finish(timeout: Duration) throws {
+        try flushPending()
         let deadline = ContinuousClock.now + timeout
         try withLock {
             try throwIfFailed()
@@ -250,6 +351,8 @@ final class ClientCore: @unchecked Sendable {
             connection.close()
         }
     }
+
+    var messagesSent: Int { withLock { sentMessages } }
 
     var snapshot: (credit: Int, sent: Int, errors: [String: Int], lastError: ErrorReport?, reconnects: Int, acceptedSteps: [UInt64]) {
         withLock { (credit, sent, errors, lastError, reconnects, acceptedSteps) }

@@ -20,6 +20,15 @@ public final class SolverPublisher {
         public var sampleBytes: Int
         public var peerName: String
         public var capabilities: [String] = []
+        /// Samples whose payload is at most this many bytes are sent several to a SAMPLES message (0: never), so
+        /// that small snapshots do not each pay a message's per-message cost. Default 16 KiB.
+        public var coalesceSampleBytes = 16 << 10
+        /// A SAMPLES message goes out once its payload reaches this many bytes (default 256 KiB)...
+        public var coalesceMessageBytes = 256 << 10
+        /// ...or it holds this many samples (default 256)...
+        public var coalesceMaxSamples = 256
+        /// ...or its oldest sample has waited this long (default 5 ms; checked by the housekeeping thread).
+        public var coalesceLinger: Duration = .milliseconds(5)
 
         public init(endpoint: String, study: String = "", member: UInt64, attempt: UInt32 = 0, sampleBytes: Int,
                     peerName: String? = nil) {
@@ -48,6 +57,11 @@ public final class SolverPublisher {
                           sampleBytes: configuration.sampleBytes)
         core = try ClientCore(context: context, options: configuration.connection, hello: hello, role: .solver, logger: logger)
         frame0 = try Message(bytes: Envelope.frame(.sample))
+        core.setCoalescing(.init(sampleBytes: configuration.coalesceSampleBytes,
+                                 messageBytes: max(configuration.coalesceMessageBytes, 1),
+                                 maxSamples: min(max(configuration.coalesceMaxSamples, 1), WireLimits().maxBatchSamples),
+                                 linger: configuration.coalesceLinger),
+                           sampleFrame0: frame0, samplesFrame0: try Message(bytes: Envelope.frame(.samples)))
         try core.waitUntilReady(timeout: configuration.connection.connectTimeout, what: "member \(configuration.member)")
     }
 
@@ -58,6 +72,8 @@ public final class SolverPublisher {
 
     /// Samples sent so far.
     public var sent: Int { core.snapshot.sent }
+    /// SAMPLE and SAMPLES messages sent so far (fewer than `sent` when small samples were coalesced).
+    public var messagesSent: Int { core.messagesSent }
     /// Errors the server reported, by code.
     public var errorCounts: [String: Int] { core.snapshot.errors }
     /// The last error the server reported.
@@ -65,15 +81,21 @@ public final class SolverPublisher {
     /// Reconnections so far.
     public var reconnects: Int { core.snapshot.reconnects }
 
-    /// Publishes one sample. Blocks while there is no credit. The payload frames are shared, not copied.
+    /// Publishes one sample. Blocks while there is no credit. The payload frames are shared, not copied. A small
+    /// sample (see `coalesceSampleBytes`) may wait up to `coalesceLinger` to share a SAMPLES message with the next
+    /// ones; `flush()` and `finish()` send it at once.
     public func publish(_ header: SampleHeader, payload: [Message]) throws {
         guard !finished else { throw ClientError(.closed, "publish after finish()") }
         let encoded: [UInt8]
         do { encoded = try header.encoded() } catch {
             throw ClientError(.failed, "sample member \(header.member) step \(header.step) is not valid: \(error)")
         }
-        try core.sendSample([frame0, try Message(bytes: encoded)] + payload)
+        try core.publish(header: try Message(bytes: encoded), payload: payload,
+                         payloadBytes: payload.reduce(0) { $0 + $1.count })
     }
+
+    /// Sends every sample still waiting to be coalesced (blocking while there is no credit).
+    public func flush() throws { try core.flushPending() }
 
     /// Publishes one sample whose fields are given as byte arrays (copied once into messages).
     public func publish(_ header: SampleHeader, fields: [[UInt8]]) throws {

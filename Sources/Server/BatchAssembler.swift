@@ -9,7 +9,7 @@ import ZeroMQ
 enum BatchAssembler {
     /// Assembles a batch from `drawn` (at least one sample). The field set, dtypes, roles and parameter names are
     /// those of the first sample; the server admits only samples of one schema, so the others match.
-    static func assemble(_ drawn: [Drawn<StoredSample>], sequence: UInt64) throws -> (BatchHeader, [Message]) {
+    static func assemble(_ drawn: [Drawn<StoredSample>], sequence: UInt64, pool: BatchBufferPool? = nil) throws -> (BatchHeader, [Message]) {
         guard let first = drawn.first?.element.header else {
             throw ConfigurationError("a batch needs at least one sample")
         }
@@ -37,7 +37,7 @@ enum BatchAssembler {
             let field = BatchField(name: descriptor.name, dtype: descriptor.dtype, role: descriptor.role,
                                    shapes: uniform ? .uniform(descriptor.shape) : .ragged(shapes))
             let total = drawn.reduce(0) { $0 + $1.element.payload[index].count }
-            let frame = try Message(count: total)
+            let frame = try pool?.message(count: total) ?? Message(count: total)
             frame.withUnsafeMutableBytes { out in
                 var offset = 0
                 for d in drawn {

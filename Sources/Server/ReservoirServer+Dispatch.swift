@@ -21,7 +21,7 @@ extension ReservoirServer {
         }
         if excessFrames > 0 {
             reject(.init(code: WireError.Code.limitExceeded.rawValue,
-                         message: "message has \(frames.count - 1 + excessFrames) frames, above the limit of \(configuration.limits.maxFields + 2)"),
+                         message: "message has \(frames.count - 1 + excessFrames) frames, above the limit of \(messageFrameLimit)"),
                    to: identity, on: socket, peer: session?.label ?? "unknown peer")
             return
         }
@@ -71,6 +71,13 @@ extension ReservoirServer {
                               to: identity, on: socket, peer: session?.label ?? "unknown peer")
             }
             try ingest(header, payload: payload, from: session, socket: socket)
+        case .samples(let list):
+            guard let session, session.role == .solver else {
+                return reject(.init(code: session == nil ? "not-ready" : "forbidden",
+                                    message: session == nil ? "send HELLO first" : "only solvers send SAMPLES"),
+                              to: identity, on: socket, peer: session?.label ?? "unknown peer")
+            }
+            for (header, payload) in list { try ingest(header, payload: payload, from: session, socket: socket) }
         case .error(let report):
             log.warning(logger, key: "peer-error-\(session?.label ?? "?")",
                         "\(session?.label ?? "unknown peer") reported \(report.code): \(report.message)")

@@ -26,13 +26,14 @@ extension ReservoirServer {
         if let declared = session.hello.member, declared != header.member {
             return refuse("forbidden", "this session streams member \(declared), not member \(header.member)")
         }
-        // Read the member's record in place: copying it out would copy its set of accepted steps (O(steps)).
-        let known = members[header.member]
-        guard known?.acceptedSteps.contains(header.step) != true else {
+        // Never hold a copy of the member's record past this expression: a live copy shares its set of accepted
+        // steps, and `record` below would then copy the whole set on every sample (O(steps) per sample; profiled
+        // at 70 us per sample after some thousand steps).
+        guard members[header.member]?.acceptedSteps.contains(header.step) != true else {
             return refuse("duplicate", "member \(header.member) step \(header.step) was already accepted")
         }
         if let problem = checkSchema(header) { return refuse("shape-mismatch", problem) }
-        if header.geometry != .triangleMesh, let first = known?.shapes {
+        if header.geometry != .triangleMesh, let first = members[header.member]?.shapes {
             let shapes = header.fields.map(\.shape)
             if first != shapes {
                 return refuse("shape-mismatch", "member \(header.member) step \(header.step) has field shapes \(shapes), but its first sample had \(first)")

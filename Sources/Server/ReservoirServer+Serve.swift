@@ -26,7 +26,7 @@ extension ReservoirServer {
                 guard full || (configuration.partialBatchAfterMs > 0 && available > 0 && waited) else { break }
                 let drawn = try reservoir.draw(group: session.group, rank: session.rank, count: session.batchSize)
                 guard !drawn.isEmpty else { break }
-                let (header, frames) = try BatchAssembler.assemble(drawn, sequence: session.sequence)
+                let (header, frames) = try BatchAssembler.assemble(drawn, sequence: session.sequence, pool: batchBuffers)
                 session.sequence += 1
                 let bytes = frames.reduce(0) { $0 + $1.count }
                 presence[session.group]?.batches += 1

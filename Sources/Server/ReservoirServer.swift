@@ -46,6 +46,9 @@ public final class ReservoirServer {
     var solverKeys: [PeerKey] = []
     var trainerKeys: [PeerKey] = []
     var members: [UInt64: MemberProgress] = [:]
+    /// Batch frames reused with their pages mapped (at most 32 MiB idle; part of the per-process allowance above
+    /// the reservoir's bound).
+    let batchBuffers = BatchBufferPool()
     var presence: [String: GroupPresence] = [:]
     var schema: StreamSchema?
     var totals = ServerStatus.Totals()
@@ -79,6 +82,14 @@ public final class ReservoirServer {
     /// in the heap, which lets RSS creep above the reservoir's bound.
     public static func tuneProcessMemory() {
         _ = csluice_set_malloc_thresholds(128 * 1024, 1 << 20)
+    }
+
+    /// Process-wide memory settings for a trainer process (the opposite trade-off): batches of the same size
+    /// arrive hundreds of times a second, so glibc should keep their buffers in its heap, pages mapped, instead of
+    /// mapping and faulting in every one (128 page faults per 512 KiB batch). Costs at most a few batches of idle
+    /// heap. Python trainers get the same with `GLIBC_TUNABLES=glibc.malloc.mmap_threshold=67108864`.
+    public static func tuneTrainerProcessMemory() {
+        _ = csluice_set_malloc_thresholds(64 << 20, 256 << 20)
     }
 
     /// Binds the three ROUTER sockets and writes the endpoint file if one is configured.
@@ -210,9 +221,15 @@ public final class ReservoirServer {
         return shutdown()
     }
 
+    /// The most frames a message may have (after the routing id): a SAMPLE's frame 0, header and fields, or a
+    /// SAMPLES message of a few frames per sample.
+    var messageFrameLimit: Int {
+        max(configuration.limits.maxFields + 2, WireCodec.maxSamplesMessageFrames)
+    }
+
     /// Receives and handles up to `budget` messages from one socket without blocking.
     func drain(_ socket: Socket, endpoint: Endpoint, budget: Int) throws {
-        let maxFrames = configuration.limits.maxFields + 3
+        let maxFrames = messageFrameLimit + 1  // + the routing id
         for _ in 0..<budget {
             guard let (frames, excess) = try socket.receiveMultipart(dontWait: true, maxFrames: maxFrames) else { return }
             try handle(frames, excessFrames: excess, from: socket, endpoint: endpoint)

@@ -77,6 +77,8 @@ func fuzzWire(_ bytes: UnsafeBufferPointer<UInt8>) {
         guard (try? header.encoded(limits: fuzzCodec.limits)) == frames[1] else { fatalError("SAMPLE header did not re-encode identically") }
     case .batch(let header, _):
         guard (try? header.encoded(limits: fuzzCodec.limits)) == frames[1] else { fatalError("BATCH header did not re-encode identically") }
+    case .samples:
+        guard (try? fuzzCodec.encode(message)) == frames else { fatalError("SAMPLES did not re-encode identically") }
     default:
         _ = try? fuzzCodec.encode(.heartbeat)
     }

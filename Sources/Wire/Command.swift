@@ -18,6 +18,9 @@ public enum Command: UInt8, Sendable, Hashable, CaseIterable, CustomStringConver
     case sample = 0x10
     /// Server -> trainer: B samples stacked (binary header + one frame per field).
     case batch = 0x11
+    /// Solver -> server: several snapshots in one message (frame 1: their count; then each one's header and field
+    /// frames), so that small samples do not each pay a message's overhead. Each consumes one credit.
+    case samples = 0x12
 
     public var description: String {
         switch self {
@@ -30,6 +33,7 @@ public enum Command: UInt8, Sendable, Hashable, CaseIterable, CustomStringConver
         case .status: "STATUS"
         case .sample: "SAMPLE"
         case .batch: "BATCH"
+        case .samples: "SAMPLES"
         }
     }
 }

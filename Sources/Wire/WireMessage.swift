@@ -15,6 +15,8 @@ public enum WireMessage<Frame: WireFrame> {
     case sample(SampleHeader, payload: [Frame])
     /// A batch: its header and one payload frame per field, sizes already checked.
     case batch(BatchHeader, payload: [Frame])
+    /// Several samples, each with its payload frames, sizes already checked.
+    case samples([(SampleHeader, payload: [Frame])])
 
     public var command: Command {
         switch self {
@@ -27,6 +29,7 @@ public enum WireMessage<Frame: WireFrame> {
         case .status: .status
         case .sample: .sample
         case .batch: .batch
+        case .samples: .samples
         }
     }
 }
@@ -68,6 +71,8 @@ public struct WireCodec: Sendable {
             let payload = Array(frames.dropFirst(2))
             try checkPayload(payload, declared: header.fields.map { ($0.name, $0.byteCount) }, command: command)
             return .sample(header, payload: payload)
+        case .samples:
+            return .samples(try decodeSamples(frames))
         case .batch:
             guard frames.count >= 2 else { throw WireError(.frameCount, "BATCH needs a header frame") }
             let header = try BatchHeader(decoding: frames[1], limits: limits)
@@ -76,6 +81,44 @@ public struct WireCodec: Sendable {
                              command: command)
             return .batch(header, payload: payload)
         }
+    }
+
+    /// The most frames a SAMPLES message may have in all (frame 0 and the count frame included).
+    public static let maxSamplesMessageFrames = 4096
+
+    /// SAMPLES: frame 1 is the sample count N (u32 little-endian, 1 to `maxBatchSamples`); then N times a SAMPLE
+    /// header frame followed by its field frames. Every frame is accounted for.
+    private func decodeSamples<Frame: WireFrame>(_ frames: [Frame]) throws(WireError) -> [(SampleHeader, payload: [Frame])] {
+        guard frames.count >= 2 else { throw WireError(.frameCount, "SAMPLES needs a count frame") }
+        guard frames.count <= Self.maxSamplesMessageFrames else {
+            throw .limit("SAMPLES frames", frames.count, max: Self.maxSamplesMessageFrames)
+        }
+        let count: Int = frames[1].withUnsafeBytes { raw in
+            raw.count == 4 ? Int(UInt32(littleEndian: raw.loadUnaligned(as: UInt32.self))) : -1
+        }
+        guard count >= 0 else { throw WireError(.invalidValue, "SAMPLES count frame must be 4 bytes, got \(frames[1].count)") }
+        guard count >= 1, count <= limits.maxBatchSamples else { throw .limit("SAMPLES count", count, max: limits.maxBatchSamples) }
+        var out: [(SampleHeader, payload: [Frame])] = []
+        out.reserveCapacity(count)
+        var i = 2
+        for k in 0..<count {
+            guard i < frames.count else {
+                throw WireError(.frameCount, "SAMPLES declares \(count) samples but ends after \(k)")
+            }
+            let header = try SampleHeader(decoding: frames[i], limits: limits)
+            let n = header.fields.count
+            guard i + 1 + n <= frames.count else {
+                throw WireError(.frameCount, "SAMPLES sample \(k) declares \(n) fields but the message ends first")
+            }
+            let payload = Array(frames[(i + 1)..<(i + 1 + n)])
+            try checkPayload(payload, declared: header.fields.map { ($0.name, $0.byteCount) }, command: .samples)
+            out.append((header, payload))
+            i += 1 + n
+        }
+        guard i == frames.count else {
+            throw WireError(.frameCount, "SAMPLES has \(frames.count - i) frames after its \(count) samples")
+        }
+        return out
     }
 
     private func checkPayload<Frame: WireFrame>(_ payload: [Frame], declared: [(String, Int?)], command: Command) throws(WireError) {
@@ -145,6 +188,14 @@ public struct WireCodec: Sendable {
         case .status(let b): return [frame0, b.json]
         case .sample(let header, let payload): return [frame0, try header.encoded(limits: limits)] + payload
         case .batch(let header, let payload): return [frame0, try header.encoded(limits: limits)] + payload
+        case .samples(let list):
+            guard (1...limits.maxBatchSamples).contains(list.count) else { throw .limit("SAMPLES count", list.count, max: limits.maxBatchSamples) }
+            var frames = [frame0, withUnsafeBytes(of: UInt32(list.count).littleEndian) { Array($0) }]
+            for (header, payload) in list { frames.append(try header.encoded(limits: limits)); frames += payload }
+            guard frames.count <= Self.maxSamplesMessageFrames else {
+                throw .limit("SAMPLES frames", frames.count, max: Self.maxSamplesMessageFrames)
+            }
+            return frames
         }
     }
 }

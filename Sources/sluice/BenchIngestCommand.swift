@@ -34,23 +34,31 @@ struct BenchIngestCommand: ParsableCommand {
     @Flag(help: "CURVE on both sides (the baseline too): authenticated, encrypted connections.")
     var curve = false
 
+    @Flag(help: "Never coalesce small samples into SAMPLES messages (by default sizes up to 16 KiB are measured both ways).")
+    var noCoalesce = false
+
     func run() throws {
         var rows: [[String: Any]] = []
         for text in sizes.split(separator: ",") {
             guard let bytes = ByteSize.parse(String(text)), bytes >= 4 else { throw ValidationError("bad size '\(text)'") }
             let raw = try RawZMQBaseline.pushPull(messageBytes: bytes, seconds: seconds, curve: curve)
-            let sluice = try measureSluice(sampleBytes: bytes)
-            let row: [String: Any] = [
-                "sample_bytes": bytes, "samples_per_s": sluice.samplesPerS, "sluice_gbps": sluice.gbps,
-                "raw_zmq_gbps": raw.gbps, "raw_zmq_messages_per_s": raw.messagesPerS,
-                "ratio": raw.gbps > 0 ? sluice.gbps / raw.gbps : 0, "publishers": publishers,
-                "non_finite": nonFinite.rawValue, "curve": curve,
-            ]
-            rows.append(row)
-            if !json {
-                print(String(format: "%9@  sluice %10.0f samples/s %6.2f GB/s   raw libzmq %6.2f GB/s (%8.0f msg/s)   ratio %.2f",
-                             ByteSize.format(bytes), sluice.samplesPerS, sluice.gbps, raw.gbps, raw.messagesPerS,
-                             raw.gbps > 0 ? sluice.gbps / raw.gbps : 0))
+            // Samples up to the publisher's threshold are coalesced; measure them one per message too.
+            let modes = bytes <= SolverPublisher.Configuration(endpoint: "", member: 0, sampleBytes: 0).coalesceSampleBytes
+                ? (noCoalesce ? [false] : [false, true]) : [false]
+            for coalesce in modes {
+                let sluice = try measureSluice(sampleBytes: bytes, coalesce: coalesce)
+                let row: [String: Any] = [
+                    "sample_bytes": bytes, "samples_per_s": sluice.samplesPerS, "sluice_gbps": sluice.gbps,
+                    "raw_zmq_gbps": raw.gbps, "raw_zmq_messages_per_s": raw.messagesPerS,
+                    "ratio": raw.gbps > 0 ? sluice.gbps / raw.gbps : 0, "publishers": publishers,
+                    "non_finite": nonFinite.rawValue, "curve": curve, "coalesced": coalesce,
+                ]
+                rows.append(row)
+                if !json {
+                    print(String(format: "%9@ %-9@ sluice %10.0f samples/s %6.2f GB/s   raw libzmq %6.2f GB/s (%8.0f msg/s)   ratio %.2f",
+                                 ByteSize.format(bytes), coalesce ? "SAMPLES" : "SAMPLE", sluice.samplesPerS, sluice.gbps,
+                                 raw.gbps, raw.messagesPerS, raw.gbps > 0 ? sluice.gbps / raw.gbps : 0))
+                }
             }
         }
         if json { print(String(decoding: try JSONSerialization.data(withJSONObject: rows, options: [.sortedKeys]), as: UTF8.self)) }
@@ -59,7 +67,7 @@ struct BenchIngestCommand: ParsableCommand {
     /// Runs a server (uniform policy: it never back-pressures, so ingest alone is measured) and `publishers`
     /// threads streaming one shared payload frame with increasing steps; the rate is read from the server's own
     /// counters over the measurement window.
-    func measureSluice(sampleBytes: Int) throws -> (samplesPerS: Double, gbps: Double) {
+    func measureSluice(sampleBytes: Int, coalesce: Bool) throws -> (samplesPerS: Double, gbps: Double) {
         var c = ServerConfiguration()
         c.solverEndpoint = "tcp://127.0.0.1:*"
         c.consumerEndpoint = "tcp://127.0.0.1:*"
@@ -88,6 +96,7 @@ struct BenchIngestCommand: ParsableCommand {
             BenchThread {
                 var configuration = SolverPublisher.Configuration(endpoint: harness.endpoints.solver, member: UInt64(p),
                                                                   sampleBytes: elements * 4)
+                if !coalesce { configuration.coalesceSampleBytes = 0 }
                 if let dir = directory, let admin {
                     configuration.connection.curve = CurveClientKeys(serverPublicKey: admin.serverPublicKey,
                                                                      keys: try CurveKeyFile.readSecret("\(dir)/bench-\(p).key"))

@@ -33,6 +33,9 @@ struct BenchServeCommand: ParsableCommand {
     var json = false
 
     func run() throws {
+        // The trainer's side of this process keeps batch buffers mapped, as `sluice consume` and `sluice train` do;
+        // the server's batch frames come from its own pool either way.
+        ReservoirServer.tuneTrainerProcessMemory()
         let dims = shape.split(separator: "x").compactMap { Int($0) }
         guard !dims.isEmpty, dims.allSatisfy({ $0 > 0 }) else { throw ValidationError("--shape '\(shape)' is not like 64x64") }
         let sampleBytes = dims.reduce(4, *)

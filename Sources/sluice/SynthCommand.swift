@@ -2,6 +2,7 @@ import ArgumentParser
 import Clients
 import Foundation
 import Logging
+import Server
 import SluiceModel
 import Wire
 
@@ -122,6 +123,7 @@ struct ConsumeCommand: ParsableCommand {
 
     func run() throws {
         global.bootstrapLogging()
+        ReservoirServer.tuneTrainerProcessMemory()
         var configuration = TrainerClient.Configuration(endpoint: server, group: group, rank: rank, worldSize: worldSize,
                                                         batchSize: batchSize, prefetch: prefetch)
         configuration.connection.curve = try curve.keys()

@@ -79,6 +79,51 @@ struct FlowControlTests {
         _ = server.shutdown()
     }
 
+    @Test("small samples travel several to a SAMPLES message, in order, each accepted or refused on its own")
+    func coalescedSamples() throws {
+        let server = try InProcessServer { $0.nonFinite = .reject }
+        let trainer = try TrainerClient(.init(endpoint: server.endpoints.consumer, group: "g", batchSize: 50, prefetch: 2))
+        var configuration = SolverPublisher.Configuration(endpoint: server.endpoints.solver, member: 9, sampleBytes: 64)
+        configuration.coalesceMaxSamples = 32
+        let publisher = try SolverPublisher(configuration)
+        let shape = [16]  // 64 bytes: well under the coalescing threshold
+        // Steps 0..<200 with step 17 sent twice and step 50 poisoned with NaN.
+        for step: UInt64 in Array(0..<200) + [17] {
+            try publisher.publish(SyntheticSample.header(member: 9, step: step, shape: shape),
+                                  payload: [try SyntheticSample.payload(member: 9, step: step, shape: shape, poison: step == 50)])
+        }
+        try publisher.finish()
+        #expect(publisher.sent == 201)
+        #expect(publisher.messagesSent < 201 / 4, "\(publisher.messagesSent) messages for 201 small samples")
+        var steps: [UInt64] = []
+        while steps.count < 199, let batch = try trainer.next(timeout: .seconds(10)) {
+            #expect(try SyntheticSample.verify(batch) == nil)
+            steps += batch.entries.map(\.step)
+        }
+        trainer.close()
+        #expect(steps == Array(0..<200).filter { $0 != 50 }, "FIFO must deliver every good step once, in order")
+        let status = try #require(server.shutdown())
+        #expect(status.totals.samplesIn == 199)
+        #expect(status.totals.rejected["duplicate"] == 1)
+        #expect(status.totals.rejected["non-finite"] == 1)
+    }
+
+    @Test("a sample published after a pause is not held back by coalescing")
+    func lingerFlushes() throws {
+        let server = try InProcessServer()
+        let trainer = try TrainerClient(.init(endpoint: server.endpoints.consumer, group: "g", batchSize: 1, prefetch: 1))
+        let publisher = try SolverPublisher(.init(endpoint: server.endpoints.solver, member: 4, sampleBytes: 64))
+        try publisher.publish(SyntheticSample.header(member: 4, step: 7, shape: [16]),
+                              payload: [try SyntheticSample.payload(member: 4, step: 7, shape: [16])])
+        // No flush and no finish: the housekeeping thread sends it after the linger (5 ms).
+        let batch = try #require(try trainer.next(timeout: .seconds(5)))
+        #expect(batch.entries.map(\.step) == [7])
+        #expect(publisher.messagesSent == 1)
+        trainer.close()
+        try publisher.finish()
+        _ = server.shutdown()
+    }
+
     @Test("a sample whose shape differs from its member's first is refused")
     func shapeMismatch() throws {
         let server = try InProcessServer()

@@ -114,7 +114,16 @@ func makeValidFixtures() -> [WireFixture] {
                                                    fields: [BatchField(name: "coords", dtype: .float64, role: .vertices, shapes: .ragged([[3, 2], [4, 2]])),
                                                             BatchField(name: "h", dtype: .float32, shapes: .ragged([[3], [4]]))]),
                                        payload: [littleEndianBytes(ramp(14, 0.5)), littleEndianBytes(ramp(7, Float(2)))]))))
+    list.append(WireFixture(name: "samples_two", description: "SAMPLES: member 5's steps 3 and 4 in one message, each one f32 field u of 4 values",
+                frames: control(.samples(twoSamples))))
     return list
+}
+
+/// Two small samples of member 5 (steps 3 and 4), for the SAMPLES fixtures.
+let twoSamples: [(SampleHeader, payload: [[UInt8]])] = (3...4).map { (step: Int) in
+    (SampleHeader(member: 5, step: UInt64(step), time: Double(step) * 0.25,
+                  fields: [FieldDescriptor(name: "u", dtype: .float32, shape: [4])]),
+     payload: [littleEndianBytes(ramp(4, Float(step)))])
 }
 /// 85 three-byte characters = 255 UTF-8 bytes.
 let longName = String(repeating: "\u{2207}", count: 85)
@@ -145,6 +154,8 @@ func makeInvalidFixtures() -> [WireFixture] {
                 frames: replacing(gridSample, frame: 1, at: 40 + 32 + 1 + 2 + 8 + 1 + 9, with: [9]), expectedError: "invalid-value"))
     list.append(WireFixture(name: "invalid_trailing", description: "SAMPLE header with 3 extra bytes at the end",
                 frames: [gridSample[0], gridSample[1] + [0, 0, 0], gridSample[2]], expectedError: "trailing-bytes"))
+    list.append(WireFixture(name: "invalid_samples_count", description: "SAMPLES whose count frame says 3 but which carries 2 samples",
+                frames: replacing(control(.samples(twoSamples)), frame: 1, at: 0, with: [3]), expectedError: "frame-count"))
     list.append(WireFixture(name: "invalid_hello_body", description: "HELLO whose body lacks the role",
                 frames: [Envelope.frame(.hello), Array(#"{"peer":"x","protocol_version":1,"capabilities":[]}"#.utf8)], expectedError: "bad-body"))
     return list

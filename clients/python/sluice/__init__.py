@@ -19,6 +19,7 @@ from .errors import (
     SluiceTimeoutError,
     WireError,
 )
+from .keys import CurveKeys
 from .model import DType, FieldRole, Geometry, SampleFlags, WireLimits
 from .server import ServerProcess, find_binary
 from .solver import SolverClient
@@ -31,6 +32,7 @@ __all__ = [
     "SolverClient",
     "Batch",
     "SampleMeta",
+    "CurveKeys",
     "status",
     "ServerProcess",
     "find_binary",

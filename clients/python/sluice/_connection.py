@@ -13,6 +13,7 @@ from typing import Any, Callable, Dict, List, Mapping, Optional
 import zmq
 
 from .control import ErrorReport, Hello, Ready
+from .keys import CurveKeys
 from .errors import ClientError, WireError
 from .liveness import Action, Backoff, Liveness
 from .model import WireLimits
@@ -73,8 +74,10 @@ class Connection:
     """A DEALER to the server with HELLO, READY, heartbeats and back-off. Not thread-safe: one pump owns it."""
 
     def __init__(self, context: zmq.Context, endpoint: str, hello: Hello, *, heartbeat: float = 1.0,
-                 reconnect: bool = True, limits: WireLimits = WireLimits(), clock: Clock = time.monotonic) -> None:
+                 reconnect: bool = True, limits: WireLimits = WireLimits(), clock: Clock = time.monotonic,
+                 curve: Optional[CurveKeys] = None) -> None:
         self.context = context
+        self.curve = curve
         self.endpoint = endpoint
         self.hello = hello
         self.heartbeat = heartbeat
@@ -100,6 +103,8 @@ class Connection:
         # cover that plus control traffic.
         s.setsockopt(zmq.RCVHWM, 1000)
         s.setsockopt(zmq.SNDHWM, 1000)
+        if self.curve is not None:
+            self.curve.apply(s)
         s.connect(self.endpoint)
         self.socket = s
         self.ready = None

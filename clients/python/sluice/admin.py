@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 import json
-from typing import Any, Dict
+from typing import Any, Dict, Optional
 
 import zmq
 
 from .control import Status
 from .errors import RefusedError, SluiceTimeoutError
+from .keys import CurveKeys, curve_from_environment
 from .wire import Command, Message, decode, encode
 
 __all__ = ["status"]
 
 
-def status(endpoint: str, timeout: float = 5.0) -> Dict[str, Any]:
-    """The server's counters (the STATUS reply, as ``sluice status --json`` prints them).
+def status(endpoint: str, timeout: float = 5.0, curve: Optional[CurveKeys] = None) -> Dict[str, Any]:
+    """The server's counters (the STATUS reply, as ``sluice status --json`` prints them). ``curve``: an admin
+    key for a server run with ``--curve-dir`` (default: ``SLUICE_CURVE_KEY``/``SLUICE_SERVER_KEY`` if set).
 
     Raises:
         SluiceTimeoutError: no reply within ``timeout`` seconds (names the endpoint).
@@ -24,6 +26,9 @@ def status(endpoint: str, timeout: float = 5.0) -> Dict[str, Any]:
     context = zmq.Context(io_threads=1)
     socket = context.socket(zmq.DEALER)
     socket.setsockopt(zmq.LINGER, 0)
+    keys = curve if curve is not None else curve_from_environment()
+    if keys is not None:
+        keys.apply(socket)
     try:
         socket.connect(endpoint)
         socket.send_multipart(encode(Message(Command.STATUS, Status(b"{}"))))

@@ -20,6 +20,7 @@ import numpy as np
 import zmq
 
 from ._connection import Connection, PumpState, poll
+from .keys import CurveKeys, curve_from_environment
 from .control import Bye, ErrorReport, Hello
 from .errors import ClientError, ClosedError, RefusedError, SluiceTimeoutError, WireError
 from .headers import encode_sample_header
@@ -53,7 +54,8 @@ class SolverClient:
 
     def __init__(self, endpoint: str, member: int, sample_bytes: int, *, study: str = "", attempt: int = 0,
                  connect_timeout: float = 10.0, reconnect: bool = True, peer_name: Optional[str] = None,
-                 capabilities: Sequence[str] = (), limits: WireLimits = WireLimits()) -> None:
+                 capabilities: Sequence[str] = (), limits: WireLimits = WireLimits(),
+                 curve: Optional[CurveKeys] = None) -> None:
         """Connects and waits for READY.
 
         Args:
@@ -66,6 +68,8 @@ class SolverClient:
             connect_timeout: seconds to wait for READY.
             reconnect: reconnect with back-off (1 s to 32 s) if the server goes silent or restarts.
             peer_name: name shown in the server's logs and status.
+            curve: CURVE keys (:class:`~sluice.keys.CurveKeys`) for a server run with ``--curve-dir``; default:
+                the files named by ``SLUICE_CURVE_KEY`` and ``SLUICE_SERVER_KEY`` if set, else a plain connection.
 
         Raises:
             SluiceTimeoutError: no READY within ``connect_timeout``.
@@ -94,7 +98,8 @@ class SolverClient:
         hello = Hello(role="solver", peer=peer_name or f"python solver member {member} (pid {os.getpid()})",
                       capabilities=list(capabilities), study=study, member=self.member, attempt=self.attempt,
                       sample_bytes=self.sample_bytes)
-        connection = Connection(self._context, endpoint, hello, reconnect=reconnect, limits=limits)
+        connection = Connection(self._context, endpoint, hello, reconnect=reconnect, limits=limits,
+                                curve=curve if curve is not None else curve_from_environment())
         self._thread = threading.Thread(target=self._pump, args=(connection, pipe_endpoint),
                                         name=f"sluice-solver-{member}", daemon=True)
         self._thread.start()

@@ -33,6 +33,7 @@ import torch
 from torch.utils.data import IterableDataset, get_worker_info
 
 from .batch import Batch
+from .keys import CurveKeys
 from .trainer import TrainerClient
 
 __all__ = ["ReservoirDataset", "batch_to_tensors", "group_rank"]
@@ -102,13 +103,15 @@ class ReservoirDataset(IterableDataset):
             take before the iteration ends empty.
         connect_timeout: seconds to wait for the server's READY.
         raw: yield :class:`~sluice.batch.Batch` objects (NumPy arrays) instead of tensors.
+        curve: CURVE keys for a server run with ``--curve-dir`` (default: ``SLUICE_CURVE_KEY``/``SLUICE_SERVER_KEY``).
     """
 
     def __init__(self, endpoint: str, group: str = "default", batch_size: int = 32, prefetch: int = 2, *,
                  rank: Optional[int] = None, world_size: Optional[int] = None,
                  fields: Optional[Sequence[str]] = None, transform: Optional[Callable[[Any], Any]] = None,
                  max_batches: Optional[int] = None, idle_timeout: Optional[float] = None,
-                 timeout: Optional[float] = 60.0, connect_timeout: float = 10.0, raw: bool = False) -> None:
+                 timeout: Optional[float] = 60.0, connect_timeout: float = 10.0, raw: bool = False,
+                 curve: Optional[CurveKeys] = None) -> None:
         super().__init__()
         self.endpoint = endpoint
         self.group = group
@@ -123,12 +126,13 @@ class ReservoirDataset(IterableDataset):
         self.timeout = timeout
         self.connect_timeout = connect_timeout
         self.raw = raw
+        self.curve = curve
 
     def __iter__(self) -> Iterator[Any]:
         rank, world_size = group_rank(self.rank, self.world_size)
         client = TrainerClient(self.endpoint, group=self.group, rank=rank, world_size=world_size,
                                batch_size=self.batch_size, prefetch=self.prefetch, timeout=self.timeout,
-                               connect_timeout=self.connect_timeout)
+                               connect_timeout=self.connect_timeout, curve=self.curve)
         try:
             first = self.timeout if self.idle_timeout is not None else None
             for batch in client.batches(limit=self.max_batches, idle_timeout=self.idle_timeout,

@@ -23,6 +23,7 @@ from typing import Iterator, Optional
 import zmq
 
 from ._connection import Connection, PumpState, poll
+from .keys import CurveKeys, curve_from_environment
 from .batch import Batch
 from .control import Bye, Credit, Hello
 from .errors import ClientError, ClosedError, RefusedError, SluiceTimeoutError
@@ -56,7 +57,7 @@ class TrainerClient:
     def __init__(self, endpoint: str, group: str = "default", rank: int = 0, world_size: int = 1,
                  batch_size: int = 32, prefetch: int = 2, *, timeout: Optional[float] = 60.0,
                  connect_timeout: float = 10.0, reconnect: bool = True, peer_name: Optional[str] = None,
-                 limits: WireLimits = WireLimits()) -> None:
+                 limits: WireLimits = WireLimits(), curve: Optional[CurveKeys] = None) -> None:
         """Connects and waits for READY.
 
         Args:
@@ -71,6 +72,8 @@ class TrainerClient:
             reconnect: reconnect with back-off (1 s to 32 s) if the server goes silent or restarts.
             peer_name: name shown in the server's logs and status.
             limits: decoder limits.
+            curve: CURVE keys (:class:`~sluice.keys.CurveKeys`) for a server run with ``--curve-dir``; default:
+                the files named by ``SLUICE_CURVE_KEY`` and ``SLUICE_SERVER_KEY`` if set, else a plain connection.
 
         Raises:
             SluiceTimeoutError: no READY within ``connect_timeout`` (server absent or wrong endpoint).
@@ -102,7 +105,8 @@ class TrainerClient:
         hello = Hello(role="trainer", peer=peer_name or f"python trainer {group}/{rank} (pid {os.getpid()})",
                       capabilities=["ragged-batch"], group=group, rank=rank, world_size=world_size,
                       batch_size=batch_size)
-        connection = Connection(self._context, endpoint, hello, reconnect=reconnect, limits=limits)
+        connection = Connection(self._context, endpoint, hello, reconnect=reconnect, limits=limits,
+                                curve=curve if curve is not None else curve_from_environment())
         self._thread = threading.Thread(target=self._pump, args=(connection, pipe_endpoint),
                                         name=f"sluice-trainer-{group}-{rank}", daemon=True)
         self._thread.start()

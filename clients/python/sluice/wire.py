@@ -54,6 +54,11 @@ class Command(enum.IntEnum):
     STATUS = 0x07
     SAMPLE = 0x10
     BATCH = 0x11
+    SAMPLES = 0x12
+
+
+#: The most frames a SAMPLES message may have in all, frame 0 and the count frame included (PROTOCOL.md).
+MAX_SAMPLES_MESSAGE_FRAMES = 4096
 
 
 _BODIES: Dict[Command, Any] = {
@@ -73,7 +78,7 @@ Body = Union[ControlBody, Status, SampleHeader, BatchHeader, None]
 class Message(NamedTuple):
     """One decoded message. ``body`` is the control body (:class:`Hello`, ...), ``None`` for HEARTBEAT, or the
     :class:`SampleHeader` / :class:`BatchHeader` of a data message, whose ``payload`` holds one frame per field in
-    header order."""
+    header order. For SAMPLES, ``body`` is a list of ``(SampleHeader, payload)`` pairs and ``payload`` is empty."""
 
     command: Command
     body: Any = None
@@ -145,6 +150,8 @@ def decode(frames: Sequence[Any], limits: WireLimits = WireLimits()) -> Message:
         return Message(command, _BODIES[command].from_json(_control_bytes(command, frames, limits)))
     if len(frames) < 2:
         raise WireError("frame-count", f"{command.name} needs a header frame")
+    if command == Command.SAMPLES:
+        return Message(command, _decode_samples(frames, limits))
     payload = list(frames[2:])
     if command == Command.SAMPLE:
         sample = decode_sample_header(frame_view(frames[1]), limits)
@@ -153,6 +160,35 @@ def decode(frames: Sequence[Any], limits: WireLimits = WireLimits()) -> Message:
     batch = decode_batch_header(frame_view(frames[1]), limits)
     _check_payload(command, payload, [(f.name, f.frame_bytes(batch.count)) for f in batch.fields], limits)
     return Message(command, batch, payload)
+
+
+def _decode_samples(frames: Sequence[Any], limits: WireLimits) -> List[tuple]:
+    """SAMPLES: frame 1 holds the count N (u32 little-endian); then N times a SAMPLE header and its field
+    frames. Returns ``[(SampleHeader, payload), ...]``."""
+    if len(frames) > MAX_SAMPLES_MESSAGE_FRAMES:
+        raise WireError.limit("SAMPLES frames", len(frames), MAX_SAMPLES_MESSAGE_FRAMES)
+    count_frame = frame_view(frames[1])
+    if len(count_frame) != 4:
+        raise WireError.invalid(f"SAMPLES count frame must be 4 bytes, got {len(count_frame)}")
+    count = int.from_bytes(count_frame, "little")
+    if not 1 <= count <= limits.max_batch_samples:
+        raise WireError.limit("SAMPLES count", count, limits.max_batch_samples)
+    out = []
+    i = 2
+    for k in range(count):
+        if i >= len(frames):
+            raise WireError("frame-count", f"SAMPLES declares {count} samples but ends after {k}")
+        header = decode_sample_header(frame_view(frames[i]), limits)
+        n = len(header.fields)
+        if i + 1 + n > len(frames):
+            raise WireError("frame-count", f"SAMPLES sample {k} declares {n} fields but the message ends first")
+        payload = list(frames[i + 1:i + 1 + n])
+        _check_payload(Command.SAMPLES, payload, [(f.name, f.nbytes) for f in header.fields], limits)
+        out.append((header, payload))
+        i += 1 + n
+    if i != len(frames):
+        raise WireError("frame-count", f"SAMPLES has {len(frames) - i} frames after its {count} samples")
+    return out
 
 
 def encode(message: Message, limits: WireLimits = WireLimits()) -> List[Any]:
@@ -165,6 +201,17 @@ def encode(message: Message, limits: WireLimits = WireLimits()) -> List[Any]:
         if not isinstance(message.body, SampleHeader):
             raise TypeError("a SAMPLE message needs a SampleHeader body")
         return [frame0, encode_sample_header(message.body, limits), *message.payload]
+    if command == Command.SAMPLES:
+        samples = list(message.body)
+        if not 1 <= len(samples) <= limits.max_batch_samples:
+            raise WireError.limit("SAMPLES count", len(samples), limits.max_batch_samples)
+        frames: List[Any] = [frame0, len(samples).to_bytes(4, "little")]
+        for header, payload in samples:
+            frames.append(encode_sample_header(header, limits))
+            frames.extend(payload)
+        if len(frames) > MAX_SAMPLES_MESSAGE_FRAMES:
+            raise WireError.limit("SAMPLES frames", len(frames), MAX_SAMPLES_MESSAGE_FRAMES)
+        return frames
     if command == Command.BATCH:
         if not isinstance(message.body, BatchHeader):
             raise TypeError("a BATCH message needs a BatchHeader body")

@@ -34,7 +34,7 @@ def as_bytes(frames):
 def test_manifest_lists_every_fixture_file():
     on_disk = sorted(f for f in os.listdir(FIXTURES) if f.endswith(".bin"))
     assert sorted(e["file"] for e in manifest()) == on_disk
-    assert len(VALID) == 20 and len(INVALID) == 9
+    assert len(VALID) == 21 and len(INVALID) == 10
 
 
 @pytest.mark.parametrize("entry", VALID, ids=lambda e: e["file"])
@@ -262,3 +262,11 @@ def test_control_body_type_and_range_errors_are_bad_body():
     with pytest.raises(WireError, match="bad-body"):
         hello(b'{"capabilities":[],"peer":"x","protocol_version":1.5,"role":"admin"}')
     assert not math.isnan(0.0)
+
+
+def test_samples_values():
+    m = wire.decode(frames_of("samples_two.bin"))
+    assert m.command == Command.SAMPLES and m.payload == ()
+    assert [(h.member, h.step, h.time) for h, _ in m.body] == [(5, 3, 0.75), (5, 4, 1.0)]
+    for h, payload in m.body:
+        assert np.frombuffer(bytes(wire.frame_view(payload[0])), "<f4").tolist() == [0.0, h.step, 2.0 * h.step, 3.0 * h.step]
