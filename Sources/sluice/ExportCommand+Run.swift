@@ -44,16 +44,28 @@ extension ExportCommand {
         let assignment = split.assign(runs.map(\.member))
         let archiver = SnapshotArchiver(dataset: dataset, options: options, ordered: true) { assignment[$0] ?? .train }
         let progress = ExportProgress(quiet: quiet)
+        // SIGINT/SIGTERM stop the export after the current snapshot: the member being written is discarded (its
+        // temporary file deleted), the members already finished stay, and stats.yaml covers them.
+        let interrupted = LockedValue(false)
+        let watcher = SignalWatcher(signals: [SIGINT, SIGTERM]) { _ in interrupted.set(true) }
+        defer { watcher.cancel() }
         do {
             for run in runs {
                 let request = MemberRequest(member: run.member, overrides: try ParameterOverrides(run.assignments), rigor: .estimate)
                 let setup = try SolverRegistry.standard.makeMember(casePath: casePath, request: request)
                 let runner = MemberRunner(setup: setup, options: RunOptions(member: run.member, stepLimit: steps))
-                let sink = ProgressSink(ArchiveSink(archiver: archiver, member: run.member), archiver: archiver, progress: progress)
+                let sink = ProgressSink(ArchiveSink(archiver: archiver, member: run.member), archiver: archiver,
+                                        progress: progress, interrupted: interrupted)
                 _ = try runner.run(into: sink)
             }
             let files = try archiver.finishAll()
             progress.finish(archiver: archiver, files: files, directory: out)
+        } catch is ExportInterrupted {
+            archiver.abandon()
+            let files = try archiver.finishAll()
+            progress.finish(archiver: archiver, files: files, directory: out)
+            FileHandle.standardError.write(Data("export interrupted: the member being written was discarded; \(files.count) finished members kept\n".utf8))
+            throw ExitCode(130)
         } catch {
             archiver.abandon()
             throw error
@@ -161,19 +173,25 @@ extension ExportCommand {
     }
 }
 
-/// A sink that reports progress after each snapshot it forwards.
+/// Thrown by `ProgressSink` to stop a member run when the export was interrupted.
+struct ExportInterrupted: Error {}
+
+/// A sink that reports progress after each snapshot it forwards, and stops the run once `interrupted` is set.
 final class ProgressSink: SampleSink {
     let inner: any SampleSink
     let archiver: SnapshotArchiver
     let progress: ExportProgress
+    let interrupted: LockedValue<Bool>
 
-    init(_ inner: any SampleSink, archiver: SnapshotArchiver, progress: ExportProgress) {
+    init(_ inner: any SampleSink, archiver: SnapshotArchiver, progress: ExportProgress, interrupted: LockedValue<Bool>) {
         self.inner = inner
         self.archiver = archiver
         self.progress = progress
+        self.interrupted = interrupted
     }
 
     func write(_ header: SampleHeader, fields: [UnsafeRawBufferPointer]) throws {
+        if interrupted.value { throw ExportInterrupted() }
         try inner.write(header, fields: fields)
         progress.update(archiver: archiver, received: nil)
     }

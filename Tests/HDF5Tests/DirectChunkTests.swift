@@ -84,3 +84,20 @@ func chunksEncodedOutsideHDF5ReadBackThroughItsFilters(compression: Compression)
     #expect(shuffled == [1, 5, 2, 6, 3, 7, 4, 8, 9])
     #expect(shuffled.withUnsafeBytes { ChunkEncoder.unshuffle($0, elementSize: 4) } == raw)
 }
+
+@Test func scalarDatasetsHoldOneElement() throws {
+    let directory = try TemporaryDirectory()
+    defer { directory.remove() }
+    let path = directory.path("scalar.h5")
+    do {
+        let file = try File(creating: path)
+        let value = try file.createDataset("scalars/nu", of: Double.self, shape: [])
+        try value.write([1.5e-3])
+        #expect(throws: HDF5Error.self) { try file.createDataset("bad", of: Float.self, shape: [], chunk: [1]) }
+        try file.close()
+    }
+    let file = try File(opening: path)
+    let nu = try file.openDataset("scalars/nu")
+    #expect(try nu.shape == [])
+    #expect(try nu.read(as: Double.self) == [1.5e-3])
+}
