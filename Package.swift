@@ -99,7 +99,7 @@ let package = Package(
             "SolverRuntime", "NavierStokes2D", "Advection", "SolverKit", "SluiceModel", "HDF5", "TestSupport",
         ]),
         .testTarget(name: "FiltersTests", dependencies: ["Filters", "TestSupport"]),
-        .testTarget(name: "ArchiveTests", dependencies: ["Archive", "Filters", "HDF5", "SluiceModel", "TestSupport"]),
+        .testTarget(name: "ArchiveTests", dependencies: ["Archive", "Filters", "HDF5", "SluiceModel", "SluiceConfig", "TestSupport"]),
         .testTarget(name: "ReservoirTests", dependencies: ["Reservoir", "TestSupport"]),
         .testTarget(name: "StudiesTests", dependencies: ["Studies", "TestSupport"]),
         .testTarget(name: "WireTests", dependencies: ["Wire", "TestSupport"]),

@@ -15,12 +15,10 @@ final class MemberTrajectory {
     let sources: [Source]
     let filter: GridFilter?
     let fineShape: [Int]
-    let header: SampleHeader
     var writer: WellFileWriter?
     var buffered: [UInt64: (time: Double, fields: [[UInt8]])] = [:]
 
     init(header: SampleHeader, fields buffers: [UnsafeRawBufferPointer], options: ArchiveOptions) throws {
-        self.header = header
         let member = header.member
         guard header.geometry == .uniformGrid || header.geometry == .stretchedGrid else {
             throw ArchiveError("member \(member): \(header.geometry.name) samples cannot be archived in The Well's grid layout yet (see schemas/hdf5/LAYOUT.md on meshes)")

@@ -67,27 +67,62 @@ public struct AxisFilter: Codable, Sendable, Hashable, CustomStringConvertible {
     /// The axis unchanged.
     public static let keep = AxisFilter(kind: .keep)
 
+    // The constructors below leave defaults unset (nil), as a decoded spec usually does; equality compares the
+    // filters with defaults filled in, so a spec that spells a default out equals one that leaves it unset.
+
     /// Top-hat of `factor` fine spacings and decimation by `factor` (periodic axes).
     public static func box(factor: Int) -> AxisFilter { AxisFilter(kind: .box, factor: factor) }
 
     /// Gaussian of width `width`, sampled at `points` coarse points (periodic axes).
     public static func gaussian(width: Double, points: Int? = nil, endpoint: Bool = false) -> AxisFilter {
-        AxisFilter(kind: .gaussian, width: width, points: points, endpoint: endpoint)
+        AxisFilter(kind: .gaussian, width: width, points: points, endpoint: endpoint ? true : nil)
     }
 
     /// Sharp spectral cut-off onto `points` coarse points (periodic axes).
     public static func spectral(points: Int, endpoint: Bool = false, cutoff: Int? = nil) -> AxisFilter {
-        AxisFilter(kind: .spectral, points: points, endpoint: endpoint, cutoff: cutoff)
+        AxisFilter(kind: .spectral, points: points, endpoint: endpoint ? true : nil, cutoff: cutoff)
     }
 
     /// Wall-bounded axis onto `points` coarse points spread by `distribution`.
     public static func wall(points: Int, distribution: Distribution = .cosine, method: Method = .average) -> AxisFilter {
-        AxisFilter(kind: .wall, points: points, distribution: distribution, method: method)
+        AxisFilter(kind: .wall, points: points, distribution: distribution == .cosine ? nil : distribution,
+                   method: method == .average ? nil : method)
     }
 
     /// Wall-bounded axis onto explicit coarse coordinates.
     public static func wall(coordinates: [Double], method: Method = .average) -> AxisFilter {
-        AxisFilter(kind: .wall, coordinates: coordinates, method: method)
+        AxisFilter(kind: .wall, coordinates: coordinates, method: method == .average ? nil : method)
+    }
+
+    /// The filter with every unset option that has a default made explicit.
+    var normalized: AxisFilter {
+        var copy = self
+        copy.endpoint = endpoint ?? false
+        if kind == .wall {
+            copy.distribution = coordinates == nil ? distribution ?? .cosine : nil
+            copy.method = method ?? .average
+        }
+        return copy
+    }
+
+    public static func == (a: AxisFilter, b: AxisFilter) -> Bool {
+        let (x, y) = (a.normalized, b.normalized)
+        return x.kind == y.kind && x.factor == y.factor && x.width == y.width && x.points == y.points
+            && x.endpoint == y.endpoint && x.cutoff == y.cutoff && x.distribution == y.distribution
+            && x.coordinates == y.coordinates && x.method == y.method
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        let x = normalized
+        hasher.combine(x.kind)
+        hasher.combine(x.factor)
+        hasher.combine(x.width)
+        hasher.combine(x.points)
+        hasher.combine(x.endpoint)
+        hasher.combine(x.cutoff)
+        hasher.combine(x.distribution)
+        hasher.combine(x.coordinates)
+        hasher.combine(x.method)
     }
 
     public var description: String {
