@@ -13,21 +13,43 @@ struct EncodedChunk: Sendable {
 /// one core. Here each chunk is prepared (statistics gathered; shuffle + zlib with `ChunkEncoder` when compression
 /// is on) by an `OperationQueue` of `threads` workers; the writer thread hands finished chunks to
 /// `Dataset.writeChunk` in submission order, keeping at most `maxInFlight` chunks (and their memory) outstanding.
+/// When the chunk it needs next has not been started by any worker (the workers are busy or descheduled on a
+/// loaded machine), the writer's thread prepares it itself instead of waiting.
 final class ChunkPipeline {
-    /// One chunk's encoding, filled in by a worker and taken by the writer thread.
+    /// One chunk's preparation: run once, by whichever thread claims it first (a worker, or the writer's thread
+    /// when it reaches the chunk before any worker has started it), and taken by the writer's thread.
     final class Slot: @unchecked Sendable {
-        // `result` is written once by the worker before `ready.signal()` and read by the writer thread only after
-        // `ready.wait()` returns: the semaphore orders the two accesses.
-        private let ready = DispatchSemaphore(value: 0)
-        private var result: Result<EncodedChunk, any Error> = .failure(ArchiveError("chunk not encoded"))
+        // Every access to `work` and `result` happens under `lock`; the writer's thread sleeps on `lock`'s
+        // condition until `result` is set.
+        private let lock = NSCondition()
+        private var work: (@Sendable () throws -> EncodedChunk)?
+        private var result: Result<EncodedChunk, any Error>?
 
-        func fulfil(_ value: Result<EncodedChunk, any Error>) {
-            result = value
-            ready.signal()
+        init(_ work: @escaping @Sendable () throws -> EncodedChunk) {
+            self.work = work
         }
 
-        func wait() throws -> EncodedChunk {
-            ready.wait()
+        /// Runs the work unless another thread has claimed it already.
+        func runIfUnclaimed() {
+            lock.lock()
+            let claimed = work
+            work = nil
+            lock.unlock()
+            guard let claimed else { return }
+            let value = Result { try claimed() }
+            lock.lock()
+            result = value
+            lock.broadcast()
+            lock.unlock()
+        }
+
+        /// The prepared chunk: runs the work on this thread if no worker has started it, else waits for it.
+        func take() throws -> EncodedChunk {
+            runIfUnclaimed()
+            lock.lock()
+            defer { lock.unlock() }
+            while result == nil { lock.wait() }
+            guard let result else { throw ArchiveError("chunk not prepared") }
             return try result.get()
         }
     }
@@ -45,19 +67,21 @@ final class ChunkPipeline {
     private var pending: [Pending] = []
     private var head = 0
 
+    private let workers: Int
+
+    /// `threads` workers (0: every chunk is prepared on the writer's thread, as HDF5's own filters would be).
     init(threads: Int) {
-        queue.maxConcurrentOperationCount = max(1, threads)
+        workers = max(0, threads)
+        queue.maxConcurrentOperationCount = max(1, workers)
         queue.qualityOfService = .userInitiated
-        maxInFlight = 4 * max(1, threads)
+        maxInFlight = 4 * max(1, workers)
     }
 
     /// Queues `prepare` (which builds one chunk) on a worker; writes finished chunks at the head of the queue
     /// through `write` (on this thread), waiting for the oldest when too many are outstanding.
     func submit(dataset: Int, offset: [Int], write: Write, _ prepare: @escaping @Sendable () throws -> EncodedChunk) throws {
-        let slot = Slot()
-        queue.addOperation {
-            slot.fulfil(Result { try prepare() })
-        }
+        let slot = Slot(prepare)
+        if workers > 0 { queue.addOperation { slot.runIfUnclaimed() } }
         pending.append(Pending(dataset: dataset, offset: offset, slot: slot))
         while pending.count - head >= maxInFlight { try writeHead(write) }
     }
@@ -80,7 +104,7 @@ final class ChunkPipeline {
     private func writeHead(_ write: Write) throws {
         let item = pending[head]
         head += 1
-        try write(item.dataset, item.offset, try item.slot.wait())
+        try write(item.dataset, item.offset, try item.slot.take())
         if head > 1024 {
             pending.removeFirst(head)
             head = 0

@@ -8,8 +8,9 @@ import SluiceModel
 /// The file is created as `.NAME.partial` beside its final path and renamed by `finish()`, so a crash never leaves
 /// a half-written file under the final name (and The Well's loader, which globs `*.hdf5`, never sees one). Each
 /// field is an extendible dataset `[1, time, spatial..., components...]` chunked one snapshot per chunk; chunks are
-/// stored with direct chunk writes; `compressionThreads` threads gather each chunk's statistics and, when compression
-/// is on, shuffle and deflate it, while this thread stores the finished chunks.
+/// stored with direct chunk writes; `compressionThreads` worker threads (and this one, when it would otherwise wait)
+/// gather each chunk's statistics and, when compression is on, shuffle and deflate it, while this thread stores the
+/// finished chunks.
 /// Not `Sendable`: one thread writes a file.
 public final class WellFileWriter {
     public let path: String

@@ -62,7 +62,8 @@ public struct WellFileLayout: Sendable {
     /// Provenance, written as string attributes on the root group under these names (`sluice_solver`, ...).
     public var provenance: [String: String]
     public var compression: Compression
-    /// Threads compressing chunks (ignored without compression).
+    /// Worker threads preparing chunks (statistics, compression) besides the writer's thread; 0 prepares every
+    /// chunk on the writer's thread.
     public var compressionThreads: Int
 
     public init(datasetName: String, axes: [WellAxis], fields: [WellField], precision: WellPrecision = .float32,

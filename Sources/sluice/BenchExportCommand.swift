@@ -22,7 +22,7 @@ struct BenchExportCommand: ParsableCommand {
     @Option(help: "Deflate level for the compressed measurement.")
     var level = 1
 
-    @Option(help: "Threads preparing and compressing chunks (default: the number of cores).")
+    @Option(help: "Worker threads preparing chunks besides the writer's (default: the number of cores; 0: the writer's thread alone).")
     var threads: Int?
 
     @Option(help: "Rounds, alternating Swift and h5py; each time is the fastest round's.")
@@ -44,7 +44,7 @@ struct BenchExportCommand: ParsableCommand {
     var json = false
 
     func validate() throws {
-        guard size >= 4, snapshots >= 1, rounds >= 1, (0...9).contains(level) else {
+        guard size >= 4, snapshots >= 1, rounds >= 1, (0...9).contains(level), (threads ?? 0) >= 0 else {
             throw ValidationError("--size >= 4, --snapshots >= 1, --rounds >= 1 and --level in 0...9, please")
         }
     }
@@ -62,7 +62,7 @@ struct BenchExportCommand: ParsableCommand {
         let megabytes = Double(size * size * 4 * snapshots) / 1e6
         if !json {
             print("archive write, \(snapshots) snapshots of \(size)x\(size) float32 (\(String(format: "%.1f", megabytes)) MB), "
-                  + "chunk = one snapshot, \(threadCount) thread(s) preparing chunks, \(rounds) rounds (fastest shown)")
+                  + "chunk = one snapshot, \(threadCount) worker thread(s) preparing chunks, \(rounds) rounds (fastest shown)")
         }
         var rows: [[String: Any]] = []
         for compression in [Compression.none, .deflate(level: level)] {

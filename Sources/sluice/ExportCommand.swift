@@ -107,7 +107,7 @@ struct ExportCommand: ParsableCommand {
     @Flag(help: "Deflate without the shuffle filter.")
     var noShuffle = false
 
-    @Option(help: "Threads preparing and compressing chunks (default: the spec's, else the number of cores).")
+    @Option(help: "Worker threads preparing and compressing chunks besides the writer's (default: the spec's, else the number of cores; 0: none).")
     var threads: Int?
 
     @Flag(help: "Print no progress, only the summary.")
@@ -126,7 +126,7 @@ struct ExportCommand: ParsableCommand {
             throw ValidationError("export spec \(spec) does not exist or is not readable")
         }
         if let deflate, !(0...9).contains(deflate) { throw ValidationError("--deflate \(deflate) is outside 0...9") }
-        if let threads, threads < 1 { throw ValidationError("--threads \(threads) must be at least 1") }
+        if let threads, threads < 0 { throw ValidationError("--threads \(threads) must be at least 0") }
         if let members { do { _ = try SampleSelection.parseMembers(members) } catch { throw ValidationError("\(error)") } }
         do { _ = try ParameterOverrides(assignments) } catch { throw ValidationError("\(error)") }
         if server != nil, batchSize < 1 { throw ValidationError("--batch-size must be at least 1") }

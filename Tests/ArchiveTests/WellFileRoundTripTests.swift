@@ -89,12 +89,12 @@ struct WellFileRoundTripTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory.url.path).isEmpty)
     }
 
-    @Test("chunks compressed on several threads are stored in order")
-    func parallelCompressionKeepsOrder() throws {
+    @Test("chunks compressed on several threads (or the writer's alone) are stored in order", arguments: [0, 1, 2, 4])
+    func parallelCompressionKeepsOrder(threads: Int) throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let path = directory.path("many.hdf5")
-        let writer = try WellFileWriter(path: path, layout: sampleLayout(precision: .float32, compression: .deflate(level: 6), threads: 4))
+        let writer = try WellFileWriter(path: path, layout: sampleLayout(precision: .float32, compression: .deflate(level: 6), threads: threads))
         for step in 0..<200 { try writer.append(time: Double(step), fields: snapshot(step: step)) }
         try writer.finish()
         let contents = try WellFileReader.read(path)
