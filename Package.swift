@@ -39,6 +39,11 @@ let package = Package(
         .target(name: "SluiceModel"),
         // YAML/JSON configuration files (cases, studies, server settings) into Codable types.
         .target(name: "SluiceConfig", dependencies: [.product(name: "Yams", package: "Yams")]),
+        // Coarse-graining filters: box, Gaussian, spectral cut-off, wall-bounded averaging (pure, no I/O).
+        .target(name: "Filters", swiftSettings: optimisedKernels),
+        // HDF5 archives in The Well's layout: trajectory files, dataset directories, stats.yaml, snapshot export.
+        // Its per-chunk statistics loops are optimised in debug builds too (as the kernels), so debug exports stay usable.
+        .target(name: "Archive", dependencies: ["HDF5", "Filters", "SluiceModel"], swiftSettings: optimisedKernels),
         // Reservoir policies, byte bound, seen counts, batch draws (pure, no I/O).
         .target(name: "Reservoir", dependencies: ["SluiceModel"]),
         // Encode/decode of every wire message (pure, no sockets).
@@ -83,6 +88,7 @@ let package = Package(
             dependencies: [
                 "SluiceModel", "ZeroMQ", "HDF5", "SolverKit", "Wire", "Transport", "Reservoir", "Server", "Clients", "SluiceConfig",
                 "SolverRuntime", "NavierStokes2D", "Advection", "Studies", "Launcher", "Surrogates", "Training",
+                "Archive", "Filters",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -102,6 +108,8 @@ let package = Package(
         .testTarget(name: "SolverRuntimeTests", dependencies: [
             "SolverRuntime", "NavierStokes2D", "Advection", "SolverKit", "SluiceModel", "HDF5", "TestSupport",
         ]),
+        .testTarget(name: "FiltersTests", dependencies: ["Filters", "TestSupport"]),
+        .testTarget(name: "ArchiveTests", dependencies: ["Archive", "Filters", "HDF5", "SluiceModel", "SluiceConfig", "TestSupport"]),
         .testTarget(name: "ReservoirTests", dependencies: ["Reservoir", "TestSupport"]),
         .testTarget(name: "StudiesTests", dependencies: ["Studies", "TestSupport"]),
         .testTarget(name: "LauncherTests", dependencies: ["Launcher", "TestSupport"], resources: [.copy("Fixtures")]),
@@ -113,6 +121,6 @@ let package = Package(
         .testTarget(name: "TrainingTests", dependencies: [
             "Training", "Surrogates", "ZeroMQ", "HDF5", "SluiceModel", "Studies", "TestSupport",
         ]),
-        .testTarget(name: "EndToEndTests", dependencies: ["Clients", "Transport", "Wire", "ZeroMQ", "SluiceModel", "TestSupport"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["Clients", "Transport", "Wire", "ZeroMQ", "SluiceModel", "Archive", "TestSupport"]),
     ]
 )

@@ -305,7 +305,9 @@ public final class StudyLauncher {
         if let archive = study.archive {
             let base = URL(fileURLWithPath: studyPath).deletingLastPathComponent()
             let out = archive.out.hasPrefix("/") ? archive.out : base.appendingPathComponent(archive.out).path
-            jobs.append(("archive", ["export", "--server", consumerEndpoint, "--out", out] + (archive.arguments ?? []) + keys))
+            let spec = archive.spec.map { $0.hasPrefix("/") ? $0 : base.appendingPathComponent($0).path }
+            jobs.append(("archive", ["export", "--server", consumerEndpoint, "--out", out] + (spec.map { ["--spec", $0] } ?? [])
+                                    + ["--case-file", casePath] + (archive.arguments ?? []) + keys))
         }
         for (name, args) in jobs where consumers[name] == nil {
             let handle = try scheduler.start(JobSpec(role: .consumer, name: name, executable: options.sluice, arguments: args,

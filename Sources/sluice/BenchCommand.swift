@@ -18,4 +18,5 @@ let benchSubcommands: [any ParsableCommand.Type] = [
     BenchNS2DCommand.self,
     BenchAdvectionCommand.self,
     BenchTrainCommand.self,
+    BenchExportCommand.self,
 ]
