@@ -55,6 +55,8 @@ let package = Package(
         // large enough to be in the asymptotic regime (about 20x faster than -Onone for these loops).
         .target(name: "NavierStokes2D", dependencies: ["SolverKit", "SluiceModel"], swiftSettings: optimisedKernels),
         .target(name: "Advection", dependencies: ["SolverKit", "SluiceModel"], swiftSettings: optimisedKernels),
+        // Triangle meshes (structured, Gmsh .msh 4.1), geometry, quality, bathymetry (pure Swift).
+        .target(name: "Meshes", dependencies: ["SluiceModel"], swiftSettings: optimisedKernels),
         // The solver daemon loop: case files to simulations (registry), stepping, schedules, sinks, progress.
         .target(name: "SolverRuntime", dependencies: [
             "SolverKit", "SluiceModel", "SluiceConfig", "HDF5", "NavierStokes2D", "Advection",
@@ -93,6 +95,7 @@ let package = Package(
         .testTarget(name: "SolverRuntimeTests", dependencies: [
             "SolverRuntime", "NavierStokes2D", "Advection", "SolverKit", "SluiceModel", "HDF5", "TestSupport",
         ]),
+        .testTarget(name: "MeshesTests", dependencies: ["Meshes", "TestSupport"]),
         .testTarget(name: "ReservoirTests", dependencies: ["Reservoir", "TestSupport"]),
         .testTarget(name: "StudiesTests", dependencies: ["Studies", "TestSupport"]),
         .testTarget(name: "LauncherTests", dependencies: ["Launcher", "TestSupport"], resources: [.copy("Fixtures")]),
