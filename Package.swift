@@ -57,6 +57,8 @@ let package = Package(
         .target(name: "Advection", dependencies: ["SolverKit", "SluiceModel"], swiftSettings: optimisedKernels),
         // Triangle meshes (structured, Gmsh .msh 4.1), geometry, quality, bathymetry (pure Swift).
         .target(name: "Meshes", dependencies: ["SluiceModel"], swiftSettings: optimisedKernels),
+        // Monge-Ampere mesh movement (movement's relaxation method): P1 FEM, CG, gradient/Hessian recovery.
+        .target(name: "MeshMovement", dependencies: ["Meshes"], swiftSettings: optimisedKernels),
         // The solver daemon loop: case files to simulations (registry), stepping, schedules, sinks, progress.
         .target(name: "SolverRuntime", dependencies: [
             "SolverKit", "SluiceModel", "SluiceConfig", "HDF5", "NavierStokes2D", "Advection",
@@ -96,6 +98,7 @@ let package = Package(
             "SolverRuntime", "NavierStokes2D", "Advection", "SolverKit", "SluiceModel", "HDF5", "TestSupport",
         ]),
         .testTarget(name: "MeshesTests", dependencies: ["Meshes", "TestSupport"]),
+        .testTarget(name: "MeshMovementTests", dependencies: ["MeshMovement", "Meshes", "TestSupport"]),
         .testTarget(name: "ReservoirTests", dependencies: ["Reservoir", "TestSupport"]),
         .testTarget(name: "StudiesTests", dependencies: ["Studies", "TestSupport"]),
         .testTarget(name: "LauncherTests", dependencies: ["Launcher", "TestSupport"], resources: [.copy("Fixtures")]),
