@@ -59,6 +59,9 @@ let package = Package(
         .target(name: "Meshes", dependencies: ["SluiceModel"], swiftSettings: optimisedKernels),
         // Monge-Ampere mesh movement (movement's relaxation method): P1 FEM, CG, gradient/Hessian recovery.
         .target(name: "MeshMovement", dependencies: ["Meshes"], swiftSettings: optimisedKernels),
+        // Finite-volume shallow water on moving triangle meshes (HLL, hydrostatic reconstruction, ALE remap).
+        .target(name: "ShallowWater", dependencies: ["SolverKit", "SluiceModel", "Meshes", "MeshMovement"],
+                swiftSettings: optimisedKernels),
         // The solver daemon loop: case files to simulations (registry), stepping, schedules, sinks, progress.
         .target(name: "SolverRuntime", dependencies: [
             "SolverKit", "SluiceModel", "SluiceConfig", "HDF5", "NavierStokes2D", "Advection",
@@ -99,6 +102,7 @@ let package = Package(
         ]),
         .testTarget(name: "MeshesTests", dependencies: ["Meshes", "TestSupport"]),
         .testTarget(name: "MeshMovementTests", dependencies: ["MeshMovement", "Meshes", "TestSupport"]),
+        .testTarget(name: "ShallowWaterTests", dependencies: ["ShallowWater", "MeshMovement", "Meshes", "TestSupport"]),
         .testTarget(name: "ReservoirTests", dependencies: ["Reservoir", "TestSupport"]),
         .testTarget(name: "StudiesTests", dependencies: ["Studies", "TestSupport"]),
         .testTarget(name: "LauncherTests", dependencies: ["Launcher", "TestSupport"], resources: [.copy("Fixtures")]),
