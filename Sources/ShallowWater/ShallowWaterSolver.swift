@@ -101,7 +101,7 @@ public final class ShallowWaterSolver {
 
     /// Velocity of cell `k` (zero when dry).
     @inline(__always)
-    func velocity(_ k: Int) -> SIMD2<Double> {
+    public func velocity(_ k: Int) -> SIMD2<Double> {
         let d = h[k]
         return d > options.dryDepth ? SIMD2(hu[k] / d, hv[k] / d) : .zero
     }

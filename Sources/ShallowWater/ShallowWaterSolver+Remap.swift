@@ -1,0 +1,84 @@
+import Meshes
+
+extension ShallowWaterSolver {
+    /// What a conservative remap did.
+    public struct RemapReport: Sendable, Hashable {
+        /// Sub-steps the move was split into (each sweeps at most a fifth of a cell across any edge).
+        public var substeps: Int
+        /// Relative change of the water volume (round-off).
+        public var relativeMassChange: Double
+    }
+
+    /// Moves the vertices to `target` (same connectivity) and remaps the cell averages of `h`, `hu`, `hv` and the bed
+    /// `z` conservatively (arbitrary Lagrangian-Eulerian remap by swept edge areas).
+    ///
+    /// Each edge sweeps a quadrilateral as its end points move; the signed area `S_e` of that quadrilateral is the
+    /// region the left cell gains from (or loses to) the right one, and `sum S_e` over a cell's edges is exactly its
+    /// change of area. Each quantity moves with that area, upwind (taken from the cell that loses it):
+    /// `A' q' = A q + sum_e S_e q_donor`. So totals are conserved to round-off, constants are kept (a lake at rest
+    /// stays at rest, because `h` and `z` are remapped by the same linear operator and `h + z` is constant), and the
+    /// depth stays non-negative as long as no cell loses more than its area in one sub-step. The bed is remapped,
+    /// not re-sampled from the bathymetry, for that reason: its cell averages diffuse a little with every move.
+    ///
+    /// - Throws: ``ShallowWaterError`` when an intermediate mesh would tangle.
+    @discardableResult
+    public func moveMesh(to target: [SIMD2<Double>]) throws -> RemapReport {
+        guard target.count == mesh.vertexCount else {
+            throw ShallowWaterError.invalid("moveMesh needs \(mesh.vertexCount) vertices, got \(target.count)")
+        }
+        let start = mesh.vertices, topo = geometry.topology
+        let m0 = mass
+        // Sub-steps: the largest swept area of the whole move relative to the smaller neighbouring cell.
+        var worst = 0.0
+        for e in topo.edges.indices {
+            let s = abs(Self.sweptArea(topo.edges[e], from: start, to: target))
+            var a = geometry.area[Int(topo.left[e])]
+            if topo.right[e] >= 0 { a = min(a, geometry.area[Int(topo.right[e])]) }
+            worst = max(worst, s / a)
+        }
+        let substeps = max(1, Int((worst / 0.2).rounded(.up)))
+        var previous = start
+        for s in 1...substeps {
+            let f = Double(s) / Double(substeps)
+            let next = zip(start, target).map { $0 + ($1 - $0) * f }
+            var q = [h, hu, hv, bed].map { values in values.indices.map { values[$0] * geometry.area[$0] } }
+            for e in topo.edges.indices {
+                let i = Int(topo.left[e]), j = Int(topo.right[e])
+                let sw = Self.sweptArea(topo.edges[e], from: previous, to: next)
+                guard j >= 0 else { continue }  // straight sliding boundaries sweep nothing
+                let donor = sw > 0 ? j : i
+                for c in 0..<4 {
+                    let v = [h, hu, hv, bed][c][donor] * sw
+                    q[c][i] += v
+                    q[c][j] -= v
+                }
+            }
+            setVertices(next)
+            guard geometry.area.allSatisfy({ $0 > 0 }) else {
+                throw ShallowWaterError.invalid("mesh move tangles a triangle at sub-step \(s) of \(substeps)")
+            }
+            for k in h.indices {
+                let a = geometry.area[k]
+                h[k] = max(0, q[0][k] / a)
+                hu[k] = q[1][k] / a
+                hv[k] = q[2][k] / a
+                bed[k] = q[3][k] / a
+            }
+            previous = next
+        }
+        return RemapReport(substeps: substeps, relativeMassChange: m0 > 0 ? (mass - m0) / m0 : 0)
+    }
+
+    /// Signed area swept by edge `(a, b)` as its end points move from `from` to `to`: positive when the edge moves
+    /// out of its left triangle (which then grows). The shoelace area of the polygon `a, a', b', b`.
+    static func sweptArea(_ edge: SIMD2<Int32>, from: [SIMD2<Double>], to: [SIMD2<Double>]) -> Double {
+        let a = from[Int(edge[0])], b = from[Int(edge[1])], a2 = to[Int(edge[0])], b2 = to[Int(edge[1])]
+        let p = [a, a2, b2, b]
+        var s = 0.0
+        for k in 0..<4 {
+            let u = p[k], v = p[(k + 1) % 4]
+            s += u.x * v.y - v.x * u.y
+        }
+        return s / 2
+    }
+}
