@@ -64,7 +64,7 @@ let package = Package(
                 swiftSettings: optimisedKernels),
         // The solver daemon loop: case files to simulations (registry), stepping, schedules, sinks, progress.
         .target(name: "SolverRuntime", dependencies: [
-            "SolverKit", "SluiceModel", "SluiceConfig", "HDF5", "NavierStokes2D", "Advection",
+            "SolverKit", "SluiceModel", "SluiceConfig", "HDF5", "NavierStokes2D", "Advection", "Meshes", "ShallowWater",
         ]),
         // Studies: study files, designs of experiments, parameter draws (pure).
         .target(name: "Studies", dependencies: ["SluiceModel"]),
@@ -80,7 +80,7 @@ let package = Package(
             name: "sluice",
             dependencies: [
                 "SluiceModel", "ZeroMQ", "HDF5", "SolverKit", "Wire", "Transport", "Reservoir", "Server", "Clients", "SluiceConfig",
-                "SolverRuntime", "NavierStokes2D", "Advection", "Studies", "Launcher",
+                "SolverRuntime", "NavierStokes2D", "Advection", "Studies", "Launcher", "Meshes", "MeshMovement", "ShallowWater",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -102,7 +102,7 @@ let package = Package(
         ]),
         .testTarget(name: "MeshesTests", dependencies: ["Meshes", "TestSupport"]),
         .testTarget(name: "MeshMovementTests", dependencies: ["MeshMovement", "Meshes", "TestSupport"]),
-        .testTarget(name: "ShallowWaterTests", dependencies: ["ShallowWater", "MeshMovement", "Meshes", "TestSupport"]),
+        .testTarget(name: "ShallowWaterTests", dependencies: ["ShallowWater", "MeshMovement", "Meshes", "SluiceModel", "SolverKit", "TestSupport"]),
         .testTarget(name: "ReservoirTests", dependencies: ["Reservoir", "TestSupport"]),
         .testTarget(name: "StudiesTests", dependencies: ["Studies", "TestSupport"]),
         .testTarget(name: "LauncherTests", dependencies: ["Launcher", "TestSupport"], resources: [.copy("Fixtures")]),

@@ -46,8 +46,9 @@ public final class MovingMeshShallowWater {
     public struct Adaptation: Sendable {
         public var step: Int
         public var time: Double
-        /// Vertices before the move (the mesh the features live on).
-        public var vertices: [SIMD2<Double>]
+        /// The mesh before the move (the mesh the features live on).
+        public var mesh: TriangleMesh
+        public var vertices: [SIMD2<Double>] { mesh.vertices }
         public var features: VertexFeatures
         /// Where Monge-Ampere moves the vertices (the UM2N target).
         public var movedVertices: [SIMD2<Double>]
@@ -96,7 +97,7 @@ public final class MovingMeshShallowWater {
                 grid.append(function(p))
             }
         }
-        return Adaptation(step: solver.steps, time: solver.time, vertices: mesh.vertices, features: features,
+        return Adaptation(step: solver.steps, time: solver.time, mesh: mesh, features: features,
                           movedVertices: moved, gridMonitor: grid, movement: report, remap: remap)
     }
 
