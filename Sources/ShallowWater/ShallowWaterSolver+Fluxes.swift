@@ -1,18 +1,5 @@
 import Meshes
 
-/// Per-cell primitive values and limited gradients of `h`, `h + z`, `u`, `v`.
-struct Reconstruction {
-    var eta: [Double], u: [Double], v: [Double]
-    /// Gradients, four per cell: h, eta, u, v.
-    var gradient: [SIMD2<Double>]
-    var firstOrder: [Bool]
-    init(cells n: Int) {
-        eta = .init(repeating: 0, count: n); u = eta; v = eta
-        gradient = .init(repeating: .zero, count: 4 * n)
-        firstOrder = .init(repeating: true, count: n)
-    }
-}
-
 /// A state at an edge: depth, surface, velocity.
 struct EdgeState {
     var h: Double, z: Double, u: Double, v: Double
@@ -21,53 +8,85 @@ struct EdgeState {
 extension ShallowWaterSolver {
     /// `rh, rhu, rhv` = the semi-discrete right-hand side at the current state.
     func computeTendency() {
-        let n = h.count, topo = geometry.topology, g = options.gravity, dry = options.dryDepth
-        for k in 0..<n {
-            rh[k] = 0; rhu[k] = 0; rhv[k] = 0
-            reconstruction.eta[k] = h[k] + bed[k]
-            let vel = velocity(k)
-            reconstruction.u[k] = vel.x
-            reconstruction.v[k] = vel.y
-        }
-        if options.secondOrder { computeLimitedGradients() }
+        var kernel = TendencyKernel(h: h, hu: hu, hv: hv, bed: bed, geometry: geometry, options: options)
+        if options.secondOrder { kernel.computeLimitedGradients() }
+        kernel.accumulate(into: &rh, &rhu, &rhv)
+    }
+}
 
-        for e in topo.edges.indices {
-            let i = Int(topo.left[e]), j = Int(topo.right[e])
-            let nrm = geometry.edgeNormal[e], len = geometry.edgeLength[e], mid = geometry.edgeMidpoint[e]
-            let left = edgeState(i, at: mid)
-            var right: EdgeState
-            let tag = topo.tag[e]
+/// The flux and source evaluation over plain local arrays (a struct of `let` arrays, so the hot loops carry no
+/// class-property exclusivity checks).
+struct TendencyKernel {
+    let h: [Double], bed: [Double]
+    let area: [Double], centroid: [SIMD2<Double>]
+    let edges: [SIMD2<Int32>], left: [Int32], right: [Int32], tag: [BoundaryTag?], triangleEdges: [SIMD3<Int32>]
+    let edgeNormal: [SIMD2<Double>], edgeLength: [Double], edgeMidpoint: [SIMD2<Double>]
+    let g: Double, dry: Double, secondOrder: Bool
+    var eta: [Double], u: [Double], v: [Double]
+    /// Gradients, four per cell: h, eta, u, v.
+    var gradient: [SIMD2<Double>]
+    var firstOrder: [Bool]
+
+    init(h: [Double], hu: [Double], hv: [Double], bed: [Double], geometry: MeshGeometry, options: ShallowWaterSolver.Options) {
+        self.h = h
+        self.bed = bed
+        area = geometry.area; centroid = geometry.centroid
+        let topo = geometry.topology
+        edges = topo.edges; left = topo.left; right = topo.right; tag = topo.tag; triangleEdges = topo.triangleEdges
+        edgeNormal = geometry.edgeNormal; edgeLength = geometry.edgeLength; edgeMidpoint = geometry.edgeMidpoint
+        g = options.gravity; dry = options.dryDepth; secondOrder = options.secondOrder
+        let n = h.count
+        eta = .init(repeating: 0, count: n); u = eta; v = eta
+        gradient = .init(repeating: .zero, count: secondOrder ? 4 * n : 0)
+        firstOrder = .init(repeating: true, count: n)
+        for k in 0..<n {
+            eta[k] = h[k] + bed[k]
+            if h[k] > dry {
+                u[k] = hu[k] / h[k]
+                v[k] = hv[k] / h[k]
+            }
+        }
+    }
+
+    func accumulate(into rh: inout [Double], _ rhu: inout [Double], _ rhv: inout [Double]) {
+        for k in rh.indices { rh[k] = 0; rhu[k] = 0; rhv[k] = 0 }
+        for e in edges.indices {
+            let i = Int(left[e]), j = Int(right[e])
+            let nrm = edgeNormal[e], len = edgeLength[e], mid = edgeMidpoint[e]
+            let l = state(i, at: mid)
+            var r: EdgeState
+            let t = tag[e]
             if j >= 0 {
-                right = edgeState(j, at: mid)
-            } else if tag == .open {
-                right = left
+                r = state(j, at: mid)
+            } else if t == .open {
+                r = l
             } else {
-                let un = left.u * nrm.x + left.v * nrm.y
-                right = EdgeState(h: left.h, z: left.z, u: left.u - 2 * un * nrm.x, v: left.v - 2 * un * nrm.y)
+                let un = l.u * nrm.x + l.v * nrm.y
+                r = EdgeState(h: l.h, z: l.z, u: l.u - 2 * un * nrm.x, v: l.v - 2 * un * nrm.y)
             }
             // Hydrostatic reconstruction.
-            let zStar = max(left.z, right.z)
-            let hsL = max(0, left.h + left.z - zStar), hsR = max(0, right.h + right.z - zStar)
-            var flux = hll(hL: hsL, uL: left.u, vL: left.v, hR: hsR, uR: right.u, vR: right.v, n: nrm, g: g, dry: dry)
-            if j < 0, tag != .open { flux.x = 0 }
-            let aL = len / geometry.area[i]
-            let corrL = g / 2 * (left.h * left.h - hsL * hsL)
+            let zStar = max(l.z, r.z)
+            let hsL = max(0, l.h + l.z - zStar), hsR = max(0, r.h + r.z - zStar)
+            var flux = hll(hL: hsL, uL: l.u, vL: l.v, hR: hsR, uR: r.u, vR: r.v, n: nrm)
+            if j < 0, t != .open { flux.x = 0 }
+            let aL = len / area[i]
+            let corrL = g / 2 * (l.h * l.h - hsL * hsL)
             rh[i] -= aL * flux.x
             rhu[i] -= aL * (flux.y + corrL * nrm.x)
             rhv[i] -= aL * (flux.z + corrL * nrm.y)
-            if options.secondOrder, !reconstruction.firstOrder[i] {
-                let s = g / 2 * (left.h + h[i]) * (bed[i] - left.z) * len / geometry.area[i]
+            if secondOrder, !firstOrder[i] {
+                let s = g / 2 * (l.h + h[i]) * (bed[i] - l.z) * aL
                 rhu[i] += s * nrm.x
                 rhv[i] += s * nrm.y
             }
             if j >= 0 {
-                let aR = len / geometry.area[j]
-                let corrR = g / 2 * (right.h * right.h - hsR * hsR)
+                let aR = len / area[j]
+                let corrR = g / 2 * (r.h * r.h - hsR * hsR)
                 rh[j] += aR * flux.x
                 rhu[j] += aR * (flux.y + corrR * nrm.x)
                 rhv[j] += aR * (flux.z + corrR * nrm.y)
-                if options.secondOrder, !reconstruction.firstOrder[j] {
-                    let s = g / 2 * (right.h + h[j]) * (bed[j] - right.z) * len / geometry.area[j]
+                if secondOrder, !firstOrder[j] {
+                    let s = g / 2 * (r.h + h[j]) * (bed[j] - r.z) * aR
                     rhu[j] -= s * nrm.x
                     rhv[j] -= s * nrm.y
                 }
@@ -77,82 +96,75 @@ extension ShallowWaterSolver {
 
     /// The reconstructed state of cell `k` at point `p`.
     @inline(__always)
-    func edgeState(_ k: Int, at p: SIMD2<Double>) -> EdgeState {
-        if !options.secondOrder || reconstruction.firstOrder[k] {
-            return EdgeState(h: h[k], z: bed[k], u: reconstruction.u[k], v: reconstruction.v[k])
+    func state(_ k: Int, at p: SIMD2<Double>) -> EdgeState {
+        if !secondOrder || firstOrder[k] {
+            return EdgeState(h: h[k], z: bed[k], u: u[k], v: v[k])
         }
-        let d = p - geometry.centroid[k], g = reconstruction.gradient
-        let hk = h[k] + (g[4 * k] * d).sum()
-        let eta = reconstruction.eta[k] + (g[4 * k + 1] * d).sum()
-        return EdgeState(h: hk, z: eta - hk, u: reconstruction.u[k] + (g[4 * k + 2] * d).sum(),
-                         v: reconstruction.v[k] + (g[4 * k + 3] * d).sum())
+        let d = p - centroid[k]
+        let hk = h[k] + (gradient[4 * k] * d).sum()
+        let e = eta[k] + (gradient[4 * k + 1] * d).sum()
+        return EdgeState(h: hk, z: e - hk, u: u[k] + (gradient[4 * k + 2] * d).sum(), v: v[k] + (gradient[4 * k + 3] * d).sum())
     }
+
+    @inline(__always)
+    func values(_ k: Int) -> SIMD4<Double> { SIMD4(h[k], eta[k], u[k], v[k]) }
 
     /// Green-Gauss gradients of h, eta, u, v limited by Barth-Jespersen; zero in cells that are dry or touch a dry
     /// cell.
-    func computeLimitedGradients() {
-        let n = h.count, topo = geometry.topology, dry = options.dryDepth
-        for k in 0..<n {
-            reconstruction.firstOrder[k] = h[k] <= dry
-            for c in 0..<4 { reconstruction.gradient[4 * k + c] = .zero }
-        }
-        for e in topo.edges.indices {
-            let i = Int(topo.left[e]), j = Int(topo.right[e])
+    mutating func computeLimitedGradients() {
+        let n = h.count
+        for k in 0..<n { firstOrder[k] = h[k] <= dry }
+        for e in edges.indices {
+            let i = Int(left[e]), j = Int(right[e])
             if j >= 0, h[i] <= dry || h[j] <= dry {
-                reconstruction.firstOrder[i] = true
-                reconstruction.firstOrder[j] = true
+                firstOrder[i] = true
+                firstOrder[j] = true
             }
         }
         // Green-Gauss: grad q ~ (1/A) sum_e q_face n L, q_face the mean of the two cells (the cell's own value on the
         // boundary).
-        for e in topo.edges.indices {
-            let i = Int(topo.left[e]), j = Int(topo.right[e])
-            let ln = geometry.edgeNormal[e] * geometry.edgeLength[e]
+        for e in edges.indices {
+            let i = Int(left[e]), j = Int(right[e])
+            let ln = edgeNormal[e] * edgeLength[e]
             let qi = values(i), qj = j >= 0 ? values(j) : qi
+            let f = (qi + qj) / 2
             for c in 0..<4 {
-                let f = (qi[c] + qj[c]) / 2
-                reconstruction.gradient[4 * i + c] += f * ln
-                if j >= 0 { reconstruction.gradient[4 * j + c] -= f * ln }
+                gradient[4 * i + c] += f[c] * ln
+                if j >= 0 { gradient[4 * j + c] -= f[c] * ln }
             }
         }
         for k in 0..<n {
-            if reconstruction.firstOrder[k] {
-                for c in 0..<4 { reconstruction.gradient[4 * k + c] = .zero }
+            if firstOrder[k] {
+                for c in 0..<4 { gradient[4 * k + c] = .zero }
                 continue
             }
-            let inv = 1 / geometry.area[k]
+            let inv = 1 / area[k]
             let q = values(k)
             var lo = q, hi = q
-            let te = topo.triangleEdges[k]
+            let te = triangleEdges[k]
             for s in 0..<3 {
                 let e = Int(te[s])
-                let other = Int(topo.left[e]) == k ? Int(topo.right[e]) : Int(topo.left[e])
+                let other = Int(left[e]) == k ? Int(right[e]) : Int(left[e])
                 guard other >= 0 else { continue }
                 let qo = values(other)
                 lo = pointwiseMin(lo, qo)
                 hi = pointwiseMax(hi, qo)
             }
             for c in 0..<4 {
-                let grad = reconstruction.gradient[4 * k + c] * inv
+                let grad = gradient[4 * k + c] * inv
                 var phi = 1.0
                 for s in 0..<3 {
-                    let d = (grad * (geometry.edgeMidpoint[Int(te[s])] - geometry.centroid[k])).sum()
+                    let d = (grad * (edgeMidpoint[Int(te[s])] - centroid[k])).sum()
                     if d > 0 { phi = min(phi, (hi[c] - q[c]) / d) } else if d < 0 { phi = min(phi, (lo[c] - q[c]) / d) }
                 }
-                reconstruction.gradient[4 * k + c] = grad * max(0, phi)
+                gradient[4 * k + c] = grad * max(0, phi)
             }
         }
     }
 
-    @inline(__always)
-    func values(_ k: Int) -> SIMD4<Double> {
-        SIMD4(h[k], reconstruction.eta[k], reconstruction.u[k], reconstruction.v[k])
-    }
-
     /// HLL flux `(mass, x-momentum, y-momentum)` across a face with unit normal `n`.
     @inline(__always)
-    func hll(hL: Double, uL: Double, vL: Double, hR: Double, uR: Double, vR: Double, n: SIMD2<Double>, g: Double,
-             dry: Double) -> SIMD3<Double> {
+    func hll(hL: Double, uL: Double, vL: Double, hR: Double, uR: Double, vR: Double, n: SIMD2<Double>) -> SIMD3<Double> {
         let wetL = hL > 0, wetR = hR > 0
         if !wetL, !wetR { return .zero }
         let unL = uL * n.x + vL * n.y, utL = -uL * n.y + vL * n.x

@@ -40,7 +40,7 @@ extension ShallowWaterSolver {
         var previous = start
         for s in 1...substeps {
             let f = Double(s) / Double(substeps)
-            let next = zip(start, target).map { $0 + ($1 - $0) * f }
+            let next = s == substeps ? target : zip(start, target).map { $0 + ($1 - $0) * f }
             var q = [h, hu, hv, bed].map { values in values.indices.map { values[$0] * geometry.area[$0] } }
             for e in topo.edges.indices {
                 let i = Int(topo.left[e]), j = Int(topo.right[e])

@@ -58,8 +58,6 @@ public final class ShallowWaterSolver {
     // Scratch.
     var rh: [Double], rhu: [Double], rhv: [Double]
     var stage0: ([Double], [Double], [Double])
-    var gradients: [SIMD2<Double>]
-    var reconstruction: Reconstruction
 
     /// - Parameters:
     ///   - bed: cell-average bed elevation, one per triangle.
@@ -85,8 +83,6 @@ public final class ShallowWaterSolver {
         hv = momentumY ?? .init(repeating: 0, count: n)
         rh = .init(repeating: 0, count: n); rhu = rh; rhv = rh
         stage0 = (rh, rh, rh)
-        gradients = .init(repeating: .zero, count: 4 * n)
-        reconstruction = Reconstruction(cells: n)
     }
 
     /// Total water volume `sum A_i h_i` [m^3].
@@ -109,11 +105,11 @@ public final class ShallowWaterSolver {
     /// The CFL step `courant * min(inradius / (|u| + sqrt(g h)))`, or +inf for still, dry water.
     public func stableTimeStep() -> Double {
         var dt = Double.infinity
-        let g = options.gravity
-        for k in h.indices where h[k] > options.dryDepth {
-            let u = velocity(k)
-            let s = (u * u).sum().squareRoot() + (g * h[k]).squareRoot()
-            if s > 0 { dt = min(dt, geometry.inradius[k] / s) }
+        let g = options.gravity, dry = options.dryDepth, h = self.h, hu = self.hu, hv = self.hv, r = geometry.inradius
+        for k in h.indices where h[k] > dry {
+            let u = hu[k] / h[k], v = hv[k] / h[k]
+            let s = (u * u + v * v).squareRoot() + (g * h[k]).squareRoot()
+            if s > 0 { dt = min(dt, r[k] / s) }
         }
         return options.courant * dt
     }
@@ -122,13 +118,12 @@ public final class ShallowWaterSolver {
     public func advance(by dt: Double) {
         let n = h.count
         stage0.0 = h; stage0.1 = hu; stage0.2 = hv
+        _ = n
         for a in options.scheme.weights {
             computeTendency()
-            for k in 0..<n {
-                h[k] = a * stage0.0[k] + (1 - a) * (h[k] + dt * rh[k])
-                hu[k] = a * stage0.1[k] + (1 - a) * (hu[k] + dt * rhu[k])
-                hv[k] = a * stage0.2[k] + (1 - a) * (hv[k] + dt * rhv[k])
-            }
+            Self.combine(&h, stage0.0, rh, a: a, dt: dt)
+            Self.combine(&hu, stage0.1, rhu, a: a, dt: dt)
+            Self.combine(&hv, stage0.2, rhv, a: a, dt: dt)
             clipRoundOff()
         }
         if options.manning > 0 { applyFriction(dt) }
@@ -145,17 +140,29 @@ public final class ShallowWaterSolver {
         }
     }
 
+    /// `x = a x0 + (1 - a) (x + dt r)`: one Shu-Osher stage.
+    private static func combine(_ x: inout [Double], _ x0: [Double], _ r: [Double], a: Double, dt: Double) {
+        for k in x.indices { x[k] = a * x0[k] + (1 - a) * (x[k] + dt * r[k]) }
+    }
+
     private func clipRoundOff() {
+        clippedVolume += Self.clip(&h, &hu, &hv, area: geometry.area, floor: options.dryDepth * 1e-3)
+    }
+
+    /// Sets negative depths to zero (returning the volume added) and the momentum of near-empty cells to zero.
+    private static func clip(_ h: inout [Double], _ hu: inout [Double], _ hv: inout [Double], area: [Double], floor: Double) -> Double {
+        var added = 0.0
         for k in h.indices {
             if h[k] < 0 {
-                clippedVolume -= h[k] * geometry.area[k]
+                added -= h[k] * area[k]
                 h[k] = 0
             }
-            if h[k] <= options.dryDepth * 1e-3 {
+            if h[k] <= floor {
                 hu[k] = 0
                 hv[k] = 0
             }
         }
+        return added
     }
 
     /// Semi-implicit Manning friction: `hu /= 1 + dt g n^2 |u| / h^{4/3}`.
