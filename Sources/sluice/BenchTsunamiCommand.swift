@@ -29,6 +29,18 @@ struct BenchTsunamiCommand: ParsableCommand {
     @Flag(help: "Print one JSON array of rows.")
     var json = false
 
+    @Flag(help: "Also run the shelf case on a fixed mesh beside ANUGA (pip install anuga) and compare gauge series.")
+    var anuga = false
+
+    @Option(help: "Python interpreter with anuga installed, for --anuga.")
+    var python = "python3"
+
+    @Option(help: "The ANUGA script (default: Benchmarks/python/tsunami_anuga.py under the repository).")
+    var anugaScript: String?
+
+    @Option(help: "Cells along x of the ANUGA comparison mesh (y gets half as many; 2 nx ny triangles).")
+    var anugaNx = 60
+
     func validate() throws {
         guard steps >= 1, iterations >= 1, rounds >= 1 else { throw ValidationError("--steps, --iterations and --rounds must be at least 1") }
         guard !counts.isEmpty, counts.allSatisfy({ $0 >= 8 }) else { throw ValidationError("--cells '\(cells)' must list counts of at least 8") }
@@ -68,9 +80,19 @@ struct BenchTsunamiCommand: ParsableCommand {
                              Double(maIterations) / best.ma, maIterations, best.ma, residual))
             }
         }
+        if anuga {
+            let row = try compareWithANUGA()
+            rows.append(row)
+            if !json { print(ANUGAComparison.describe(row)) }
+        }
         if json {
             print(String(decoding: try JSONSerialization.data(withJSONObject: rows, options: [.sortedKeys]), as: UTF8.self))
         }
+    }
+
+    func compareWithANUGA() throws -> [String: Any] {
+        let script = try BenchSupport.script(anugaScript, default: "Benchmarks/python/tsunami_anuga.py")
+        return try ANUGAComparison(nx: anugaNx, python: python, script: script).run()
     }
 
     /// Seconds for `steps` SSP-RK2 steps of a Gaussian hump over a bumpy bed in a closed unit square, 1 m deep.
