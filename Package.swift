@@ -99,6 +99,7 @@ let package = Package(
         .testTarget(name: "AdvectionTests", dependencies: ["Advection", "SolverKit", "SluiceModel", "TestSupport"]),
         .testTarget(name: "SolverRuntimeTests", dependencies: [
             "SolverRuntime", "NavierStokes2D", "Advection", "SolverKit", "SluiceModel", "HDF5", "TestSupport",
+            "ShallowWater", "Meshes",
         ]),
         .testTarget(name: "MeshesTests", dependencies: ["Meshes", "TestSupport"]),
         .testTarget(name: "MeshMovementTests", dependencies: ["MeshMovement", "Meshes", "TestSupport"]),
