@@ -106,15 +106,14 @@ public final class MongeAmpereMover {
             if residual > options.divergenceTolerance * initialResidual { diverged = true; break }
             if iteration >= options.maxIterations { break }
             _ = theta
-            // Pseudo-time step: K phi_new = K phi + dtau r.
-            var b = [Double](repeating: 0, count: n)
-            stiffness.multiply(phi, into: &b)
-            for i in 0..<n { b[i] += options.pseudoTimestep * r[i] }
-            var x = phi
+            // Pseudo-time step: K phi_new = K phi + dtau r, solved for the increment K delta = dtau r (zero-mean
+            // data; the tolerance is relative to the increment, not to K phi).
+            let b = r.map { options.pseudoTimestep * $0 }
+            var delta = [Double](repeating: 0, count: n)
             _ = ConjugateGradient.solve(apply: { stiffness.multiply($0, into: &$1) },
-                                        inverseDiagonal: computational.inverseStiffnessDiagonal, b: b, x: &x,
-                                        tolerance: 1e-10, maxIterations: 10 * n, singular: true)
-            phi = x
+                                        inverseDiagonal: computational.inverseStiffnessDiagonal, b: b, x: &delta,
+                                        tolerance: 1e-8, maxIterations: 10 * n, singular: true)
+            for i in 0..<n { phi[i] += delta[i] }
             hessian = computational.recoverHessian(phi)
             iteration += 1
         }
@@ -141,15 +140,8 @@ public final class MongeAmpereMover {
             }
         }
         var g = [Double](repeating: 0, count: 2 * n)
-        var xs = [Double](repeating: 0, count: n), ys = xs
         let inv = (0..<(2 * n)).map { ops.inverseMassDiagonal[$0 / 2] }
-        _ = ConjugateGradient.solve(apply: { v, out in
-            for i in 0..<n { xs[i] = v[2 * i]; ys[i] = v[2 * i + 1] }
-            var ox = [Double](repeating: 0, count: n), oy = ox
-            ops.mass.multiply(xs, into: &ox)
-            ops.mass.multiply(ys, into: &oy)
-            for i in 0..<n { out[2 * i] = ox[i]; out[2 * i + 1] = oy[i] }
-        }, inverseDiagonal: inv, b: b, x: &g, tolerance: 1e-12, maxIterations: 1000,
+        _ = ConjugateGradient.solve(apply: { ops.mass.multiplyInterleaved($0, into: &$1) }, inverseDiagonal: inv, b: b, x: &g, tolerance: 1e-12, maxIterations: 1000,
            constrain: { [constraints] in constraints.apply(interleaved: &$0) })
         for i in 0..<n { physical[i] = mesh.vertices[i] + SIMD2(g[2 * i], g[2 * i + 1]) }
     }

@@ -61,6 +61,30 @@ public struct SparseMatrix: Sendable {
         }
     }
 
+    /// `y = (A (+) A) x` on two interleaved components `[x0, y0, x1, y1, ...]`.
+    public func multiplyInterleaved(_ x: [Double], into y: inout [Double]) {
+        rowStart.withUnsafeBufferPointer { rs in
+            columns.withUnsafeBufferPointer { cs in
+                values.withUnsafeBufferPointer { vs in
+                    x.withUnsafeBufferPointer { xs in
+                        y.withUnsafeMutableBufferPointer { ys in
+                            for i in 0..<size {
+                                var s0 = 0.0, s1 = 0.0
+                                for k in rs[i]..<rs[i + 1] {
+                                    let c = 2 * Int(cs[k])
+                                    s0 += vs[k] * xs[c]
+                                    s1 += vs[k] * xs[c + 1]
+                                }
+                                ys[2 * i] = s0
+                                ys[2 * i + 1] = s1
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     public var diagonal: [Double] { (0..<size).map { values[entry($0, Int32($0))] } }
 }
 

@@ -11,6 +11,15 @@ extension ShallowWaterSolver {
         var kernel = TendencyKernel(h: h, hu: hu, hv: hv, bed: bed, geometry: geometry, options: options)
         if options.secondOrder { kernel.computeLimitedGradients() }
         kernel.accumulate(into: &rh, &rhu, &rhv)
+        if options.coriolis != 0 { Self.addCoriolis(options.coriolis, hu: hu, hv: hv, &rhu, &rhv) }
+    }
+
+    /// `(hu)_t += f hv`, `(hv)_t -= f hu` (northern-hemisphere sign for f > 0).
+    static func addCoriolis(_ f: Double, hu: [Double], hv: [Double], _ rhu: inout [Double], _ rhv: inout [Double]) {
+        for k in hu.indices {
+            rhu[k] += f * hv[k]
+            rhv[k] -= f * hu[k]
+        }
     }
 }
 

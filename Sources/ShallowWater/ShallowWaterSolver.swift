@@ -4,7 +4,8 @@ import Meshes
 ///
 ///     h_t + div(h u) = 0,   (h u)_t + div(h u u + g h^2 / 2 I) = -g h grad z - g n^2 |u| u / h^{1/3}
 ///
-/// (depth `h` [m], velocity `u` [m/s], bed elevation `z` [m], Manning coefficient `n` [s m^-1/3]).
+/// (depth `h` [m], velocity `u` [m/s], bed elevation `z` [m], Manning coefficient `n` [s m^-1/3]), plus an optional
+/// f-plane Coriolis term `-f k x (h u)`.
 ///
 /// - Fluxes: HLL with Einfeldt-Davis wave speeds and the dry-front speeds `u -/+ 2 sqrt(g h)`.
 /// - Well-balancing and wetting/drying: the hydrostatic reconstruction of Audusse et al. (SIAM J. Sci. Comput.
@@ -30,8 +31,11 @@ public final class ShallowWaterSolver {
         public var dryDepth = 1e-6
         /// Manning coefficient, 0 for no friction.
         public var manning = 0.0
+        /// Coriolis parameter `f` [1/s] of an f-plane: `(hu)_t += f hv`, `(hv)_t -= f hu` (0 for none).
+        public var coriolis = 0.0
         public init(gravity: Double = 9.81, courant: Double = 0.25, scheme: SSPScheme = .rk2, secondOrder: Bool = true,
-                    dryDepth: Double = 1e-6, manning: Double = 0) {
+                    dryDepth: Double = 1e-6, manning: Double = 0, coriolis: Double = 0) {
+            self.coriolis = coriolis
             self.gravity = gravity
             self.courant = courant
             self.scheme = scheme
@@ -71,7 +75,8 @@ public final class ShallowWaterSolver {
         guard depth.allSatisfy({ $0 >= 0 && $0.isFinite }), bed.allSatisfy(\.isFinite) else {
             throw ShallowWaterError.invalid("initial depth must be finite and non-negative, and the bed finite")
         }
-        guard options.courant > 0, options.courant <= 0.5, options.gravity > 0, options.dryDepth > 0, options.manning >= 0 else {
+        guard options.courant > 0, options.courant <= 0.5, options.gravity > 0, options.dryDepth > 0, options.manning >= 0,
+              options.coriolis.isFinite else {
             throw ShallowWaterError.invalid("courant \(options.courant) must be in (0, 0.5], gravity \(options.gravity) and dry_depth \(options.dryDepth) positive, manning \(options.manning) >= 0")
         }
         self.mesh = mesh

@@ -134,6 +134,8 @@ public struct TsunamiParameters: Codable, Sendable, Hashable {
     public var elongation = 2.0
     /// Manning coefficient [s m^-1/3]; 0 for none.
     public var manning = 0.0
+    /// f-plane Coriolis parameter [1/s] (about 1e-4 at mid-latitudes); 0 for none.
+    public var coriolis = 0.0
 
     public init() {}
 
@@ -146,11 +148,13 @@ public struct TsunamiParameters: Codable, Sendable, Hashable {
         width = try value(.width, width)
         elongation = try value(.elongation, elongation)
         manning = try value(.manning, manning)
+        coriolis = try value(.coriolis, coriolis)
     }
 
     public var headerParameters: [Parameter] {
         [Parameter("source_x", sourceX), Parameter("source_y", sourceY), Parameter("amplitude", amplitude),
-         Parameter("width", width), Parameter("elongation", elongation), Parameter("manning", manning)]
+         Parameter("width", width), Parameter("elongation", elongation), Parameter("manning", manning),
+         Parameter("coriolis", coriolis)]
     }
 
     /// Initial free-surface displacement at `p` for `kind`.

@@ -66,7 +66,7 @@ public final class TsunamiSimulation: Simulation {
             throw ShallowWaterError.invalid("scheme.time_stepper '\(s?.timeStepper ?? "")' is not one of \(SSPScheme.all.map(\.name).joined(separator: ", "))")
         }
         let options = ShallowWaterSolver.Options(courant: s?.courant ?? 0.25, scheme: scheme, secondOrder: s?.secondOrder ?? true,
-                                                 dryDepth: s?.dryDepth ?? 1e-3, manning: p.manning)
+                                                 dryDepth: s?.dryDepth ?? 1e-3, manning: p.manning, coriolis: p.coriolis)
         solver = try ShallowWaterSolver(mesh: m, bed: z, depth: depth, options: options)
         self.spec = spec
         timeStep = spec.time.dt
