@@ -26,7 +26,7 @@ public struct GmshReader {
     public func parse(_ text: String, path: String = "<string>") throws -> TriangleMesh {
         var cursor = LineCursor(text: text, path: path)
         var sawFormat = false
-        var physicalNames: [Int: (dim: Int, name: String)] = [:]
+        var physicalNames: [SIMD2<Int>: String] = [:]  // (dimension, tag): physical tags are per dimension
         var curvePhysicals: [Int: [Int]] = [:]
         var nodeIndex: [Int: Int32] = [:]
         var vertices: [SIMD2<Double>] = []
@@ -54,7 +54,7 @@ public struct GmshReader {
                     guard head.count == 2 else { throw cursor.error("physical name line needs 'dim tag \"name\"'") }
                     let dim = try cursor.int(String(head[0]), "physical dimension", range: 0...3)
                     let tag = try cursor.int(String(head[1]), "physical tag", range: Int.min...Int.max)
-                    physicalNames[tag] = (dim, String(line[line.index(after: q1)..<q2]))
+                    physicalNames[SIMD2(dim, tag)] = String(line[line.index(after: q1)..<q2])
                 }
             case "Entities":
                 let counts = try cursor.fields(4, what: "'numPoints numCurves numSurfaces numVolumes'").enumerated().map {
@@ -141,9 +141,9 @@ public struct GmshReader {
         for l in lines {
             var tag: BoundaryTag? = nil
             for p in curvePhysicals[l.curve] ?? [] {
-                guard let named = physicalNames[p] else { continue }
-                guard let t = BoundaryTag(rawValue: named.name.lowercased()) else {
-                    throw MeshError.gmsh(path, "physical group \(p) is named '\(named.name)'; boundary groups must be named wall, open or coast")
+                guard let named = physicalNames[SIMD2(1, p)] else { continue }
+                guard let t = BoundaryTag(rawValue: named.lowercased()) else {
+                    throw MeshError.gmsh(path, "physical group \(p) is named '\(named)'; boundary groups must be named wall, open or coast")
                 }
                 tag = t
             }

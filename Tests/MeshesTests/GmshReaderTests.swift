@@ -78,6 +78,13 @@ struct GmshReaderTests {
         #expect(mesh.vertices[Int(open.a)].y == 0 && mesh.vertices[Int(open.b)].y == 0)
     }
 
+    @Test("physical tags are per dimension: a surface group numbered like a curve group does not rename it")
+    func physicalTagsPerDimension() throws {
+        let text = squareMsh.replacingOccurrences(of: "4\n1 1 \"open\"", with: "5\n1 1 \"open\"\n2 1 \"ocean\"")
+        let mesh = try GmshReader().parse(text)
+        #expect(mesh.boundary.filter { $0.tag == .open }.count == 1)
+    }
+
     @Test("reads from disk")
     func readsFile() throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-square-\(getpid()).msh").path
