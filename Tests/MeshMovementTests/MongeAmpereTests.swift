@@ -78,3 +78,46 @@ struct MongeAmpereTests {
         #expect(report.equidistribution.volumeRatio < 10 && report.equidistribution.coefficientOfVariation < 0.4)
     }
 }
+
+@Suite("MeshMovement: rotated domains and point location")
+struct RotatedDomainTests {
+    /// Monge-Ampere is invariant under rotation; on a square rotated by 30 degrees the boundary vertices slide along
+    /// slanted segments (not axis-aligned), and the figures match the unrotated run.
+    @Test("a rotated square gives the same moved mesh, rotated, with boundary vertices on their slanted sides")
+    func rotationInvariance() throws {
+        let square = try TriangleMesh.rectangle(nx: 12, ny: 12)
+        let angle = Double.pi / 6, c = cos(angle), s = sin(angle)
+        func rotate(_ p: SIMD2<Double>) -> SIMD2<Double> { SIMD2(c * p.x - s * p.y, s * p.x + c * p.y) }
+        var rotated = square
+        rotated.vertices = square.vertices.map(rotate)
+        let monitor = Monitors.ring(radiusSquared: 0.1, amplitude: 10, sharpness: 50)
+        let centre = rotate(SIMD2(0.5, 0.5))
+        let a = MongeAmpereMover(mesh: square), b = MongeAmpereMover(mesh: rotated)
+        let ra = a.move(monitor: monitor)
+        let rb = b.move(monitor: Monitors.ring(centre: centre, radiusSquared: 0.1, amplitude: 10, sharpness: 50))
+        #expect(ra.converged && rb.converged && rb.tangledCount == 0)
+        #expect(ra.iterations == rb.iterations)
+        #expect(abs(ra.equidistribution.volumeRatio - rb.equidistribution.volumeRatio) < 1e-6)
+        for i in square.vertices.indices {
+            let d = rotate(a.physical[i]) - b.physical[i]
+            #expect(abs(d.x) < 1e-8 && abs(d.y) < 1e-8)
+            // Vertices of the side x = 0 stay on the rotated line through the origin with direction (-s, c).
+            if square.vertices[i].x == 0 {
+                let p = b.physical[i]
+                #expect(abs(p.x * c + p.y * s) < 1e-12)
+            }
+        }
+        #expect(b.physical[0] == rotated.vertices[0])
+    }
+
+    @Test("the point locator finds the triangle holding a point and interpolates P1 data exactly for linear data")
+    func locator() throws {
+        let mesh = try TriangleMesh.rectangle(nx: 7, ny: 5, lower: SIMD2(-1, 2), upper: SIMD2(3, 4))
+        let locator = PointLocator(mesh: mesh)
+        let values = mesh.vertices.map { 2 * $0.x - 3 * $0.y + 1 }
+        for p in [SIMD2(-1.0, 2.0), SIMD2(0.37, 3.21), SIMD2(3.0, 4.0), SIMD2(2.99, 2.01), SIMD2(3.5, 4.5)] {
+            let q = pointwiseMin(pointwiseMax(p, SIMD2(-1, 2)), SIMD2(3, 4))
+            #expect(abs(locator.interpolate(vertexValues: values, at: p) - (2 * q.x - 3 * q.y + 1)) < 1e-12)
+        }
+    }
+}
