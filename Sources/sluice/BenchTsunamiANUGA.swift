@@ -98,6 +98,8 @@ struct ANUGAComparison {
                 s.firstIndex { abs($0) > 0.1 * peak }.map { Double($0) * interval }
             }
             row["\(gauge.name)_samples"] = n
+            row["\(gauge.name)_series_swift"] = Array(ours.prefix(n))
+            row["\(gauge.name)_series_anuga"] = Array(theirs.prefix(n))
             row["\(gauge.name)_max_abs_difference"] = maxDiff
             row["\(gauge.name)_rms_difference"] = (sumSq / Double(max(n, 1))).squareRoot()
             row["\(gauge.name)_peak_swift"] = peakOurs
