@@ -55,6 +55,14 @@ struct TsunamiEntryTests {
         #expect(RunPlan(setup: setup, options: RunOptions(member: 0)).snapshots == 19)
     }
 
+    @Test("the Okada case builds: a fixed-mesh member with the fault parameters in its header")
+    func okadaCase() throws {
+        let setup = try member(repositoryRoot() + "/solvers/tsunami/okada.yaml", 0, ["slip=8"])
+        #expect(setup.plannedSteps == 180)
+        #expect(setup.simulation.parameters.first { $0.name == "slip" }?.value == 8)
+        #expect(!setup.simulation.snapshotLayout.fields.contains { $0.name.hasPrefix("um2n") })
+    }
+
     @Test("a Gmsh mesh file and HDF5 gridded bathymetry are read relative to the case file; missing files are named")
     func meshAndBathymetryFiles() throws {
         let directory = try TemporaryDirectory()

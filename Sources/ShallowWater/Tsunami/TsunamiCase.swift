@@ -53,8 +53,11 @@ public struct TsunamiCase: Codable, Sendable, Hashable {
         case gaussian
         /// A thrust-like uplift/subsidence pair: `A [exp(-q(x - c - d)) - 0.5 exp(-q(x - c + d))]` with
         /// `d = (w, 0)`, `q(r) = (r_x^2 + (r_y / elongation)^2) / (2 w^2)`: uplift landward, half-amplitude
-        /// subsidence seaward. A stand-in for an Okada source; the Okada (1985) formulas are not implemented.
+        /// subsidence seaward (a cheap stand-in for a fault source).
         case dipole
+        /// The sea-floor uplift of a rectangular fault (``OkadaFault``) centred below `(source_x, source_y)`:
+        /// `fault_depth`, `strike`, `dip`, `rake`, `slip`, `fault_length`, `fault_width`.
+        case okada
     }
 
     public struct Gauge: Codable, Sendable, Hashable {
@@ -136,6 +139,15 @@ public struct TsunamiParameters: Codable, Sendable, Hashable {
     public var manning = 0.0
     /// f-plane Coriolis parameter [1/s] (about 1e-4 at mid-latitudes); 0 for none.
     public var coriolis = 0.0
+    /// Okada source: centroid depth [m], strike, dip, rake [degrees], slip [m], length and width [m]. The default
+    /// is a thrust striking north (along y) and dipping east, towards the coast.
+    public var faultDepth = 20_000.0
+    public var strike = 0.0
+    public var dip = 15.0
+    public var rake = 90.0
+    public var slip = 5.0
+    public var faultLength = 80_000.0
+    public var faultWidth = 40_000.0
 
     public init() {}
 
@@ -149,12 +161,26 @@ public struct TsunamiParameters: Codable, Sendable, Hashable {
         elongation = try value(.elongation, elongation)
         manning = try value(.manning, manning)
         coriolis = try value(.coriolis, coriolis)
+        faultDepth = try value(.faultDepth, faultDepth)
+        strike = try value(.strike, strike)
+        dip = try value(.dip, dip)
+        rake = try value(.rake, rake)
+        slip = try value(.slip, slip)
+        faultLength = try value(.faultLength, faultLength)
+        faultWidth = try value(.faultWidth, faultWidth)
     }
 
     public var headerParameters: [Parameter] {
         [Parameter("source_x", sourceX), Parameter("source_y", sourceY), Parameter("amplitude", amplitude),
          Parameter("width", width), Parameter("elongation", elongation), Parameter("manning", manning),
-         Parameter("coriolis", coriolis)]
+         Parameter("coriolis", coriolis), Parameter("fault_depth", faultDepth), Parameter("strike", strike),
+         Parameter("dip", dip), Parameter("rake", rake), Parameter("slip", slip), Parameter("fault_length", faultLength),
+         Parameter("fault_width", faultWidth)]
+    }
+
+    public var fault: OkadaFault {
+        OkadaFault(centre: SIMD2(sourceX, sourceY), depth: faultDepth, strike: strike, dip: dip, rake: rake, slip: slip,
+                   length: faultLength, width: faultWidth)
     }
 
     /// Initial free-surface displacement at `p` for `kind`.
@@ -167,6 +193,8 @@ public struct TsunamiParameters: Codable, Sendable, Hashable {
             func q(_ r: SIMD2<Double>) -> Double { (r.x * r.x + (r.y / elongation) * (r.y / elongation)) / (2 * width * width) }
             let s = SIMD2(width, 0)
             return amplitude * (expm(q(d - s)) - 0.5 * expm(q(d + s)))
+        case .okada:
+            return fault.uplift(at: p)
         }
     }
 

@@ -94,6 +94,12 @@ public final class TsunamiSimulation: Simulation {
     private static func validate(_ spec: TsunamiCase) throws {
         guard spec.solver == "tsunami" else { throw ShallowWaterError.invalid("solver '\(spec.solver)' is not tsunami") }
         let p = spec.parameters
+        if spec.source == .okada {
+            guard p.faultDepth > 0, p.faultLength > 0, p.faultWidth > 0, p.dip > 0, p.dip <= 90,
+                  p.faultDepth > sin(p.dip * .pi / 180) * p.faultWidth / 2 else {
+                throw ShallowWaterError.invalid("okada source needs fault_length \(p.faultLength) and fault_width \(p.faultWidth) > 0, dip \(p.dip) in (0, 90], and fault_depth \(p.faultDepth) deeper than the fault's half height \(sin(p.dip * .pi / 180) * p.faultWidth / 2) (the fault must not break the surface)")
+            }
+        }
         guard p.width > 0, p.elongation > 0, p.amplitude.isFinite, p.manning >= 0, p.sourceX.isFinite, p.sourceY.isFinite else {
             throw ShallowWaterError.invalid("parameters need width \(p.width) > 0, elongation \(p.elongation) > 0, manning \(p.manning) >= 0 and finite source and amplitude")
         }
@@ -238,3 +244,9 @@ struct RawBuffer {
     }
     init(_ values: [UInt8]) { bytes = values }
 }
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
