@@ -56,6 +56,8 @@ public final class MovingMeshShallowWater {
         /// row-major (y rows).
         public var gridMonitor: [Double]
         public var movement: MongeAmpereMover.Report
+        /// The Monge-Ampere potential `phi` at the computational vertices (`x = xi + grad phi`).
+        public var potential: [Double]
         public var remap: ShallowWaterSolver.RemapReport
     }
 
@@ -98,7 +100,7 @@ public final class MovingMeshShallowWater {
             }
         }
         return Adaptation(step: solver.steps, time: solver.time, mesh: mesh, features: features,
-                          movedVertices: moved, gridMonitor: grid, movement: report, remap: remap)
+                          movedVertices: moved, gridMonitor: grid, movement: report, potential: mover.phi, remap: remap)
     }
 
     /// Vertex values (area-weighted averages of the adjacent cells) and their recovered derivatives on the current

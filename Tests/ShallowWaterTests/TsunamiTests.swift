@@ -73,6 +73,10 @@ struct TsunamiTests {
             let mask = layout.fields.firstIndex { $0.name == "um2n_bd_mask" }!
             #expect(buffers[mask].reduce(0) { $0 + Int($1) } == 2 * (10 + 5))
             #expect(buffers[mask].count == v)
+            let sides = layout.fields.firstIndex { $0.name == "um2n_bd_side_mask" }!
+            #expect(buffers[sides].reduce(0) { $0 + Int($1) } == 2 * (11 + 6))  // corners count on two sides
+            let phi = layout.fields.firstIndex { $0.name == "um2n_phi" }!
+            #expect(buffers[phi].count == 8 * v)
         }
     }
 

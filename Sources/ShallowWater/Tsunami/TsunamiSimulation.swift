@@ -32,6 +32,7 @@ public final class TsunamiSimulation: Simulation {
     private var gaugeCells: [Int]
     private let edges: [SIMD2<Int32>]
     private let boundaryMask: [UInt8]
+    private let sideMask: [UInt8]
 
     /// - Parameters:
     ///   - mesh: the mesh (the runtime reads a `mesh.file`; nil builds the structured rectangle of `mesh`).
@@ -76,6 +77,7 @@ public final class TsunamiSimulation: Simulation {
         um2n = spec.output.um2n ?? false
         edges = solver.geometry.topology.edges
         boundaryMask = solver.geometry.topology.isBoundaryVertex.map { $0 ? 1 : 0 }
+        sideMask = UM2NFields.sideMask(boundary: boundaryMask, vertices: m.vertices)
         if let mv = spec.movement, mv.every > 0 {
             let monitor = SolutionMonitor(indicator: mv.indicator ?? .hessian, alpha: mv.alpha ?? 5, smoothingPasses: mv.smoothingPasses ?? 2)
             let options = MongeAmpereMover.Options(pseudoTimestep: mv.pseudoTimestep ?? 0.05, relativeTolerance: mv.tolerance ?? 1e-3,
@@ -205,11 +207,13 @@ public final class TsunamiSimulation: Simulation {
         for f in floats.dropFirst() { buffers.append(RawBuffer(f, outputType)) }
         if um2n {
             let descriptors = UM2NFields.descriptors(vertices: solver.mesh.vertexCount, dtype: outputType)
-            for (i, d) in descriptors.enumerated() {
-                if d.dtype == .uint8 { buffers.append(RawBuffer(boundaryMask)) } else {
-                    let values = i < um2nFloats.count ? um2nFloats[i] : []
-                    buffers.append(RawBuffer(values.count == d.elementCount ? values : [Double](repeating: 0, count: d.elementCount ?? 0), outputType))
-                }
+            var floatIndex = 0
+            for d in descriptors {
+                if d.name == "um2n_bd_mask" { buffers.append(RawBuffer(boundaryMask)); continue }
+                if d.name == "um2n_bd_side_mask" { buffers.append(RawBuffer(sideMask)); continue }
+                let values = floatIndex < um2nFloats.count ? um2nFloats[floatIndex] : []
+                floatIndex += 1
+                buffers.append(RawBuffer(values.count == d.elementCount ? values : [Double](repeating: 0, count: d.elementCount ?? 0), outputType))
             }
         }
         return try withBuffers(buffers, index: 0, collected: [], body)

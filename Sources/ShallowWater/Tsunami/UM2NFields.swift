@@ -18,7 +18,10 @@ enum UM2NFields {
             FieldDescriptor(name: "um2n_monitor", dtype: dtype, shape: [v]),
             FieldDescriptor(name: "um2n_grid_monitor", dtype: dtype, shape: [n, n], role: .auxiliary),
             FieldDescriptor(name: "um2n_step", dtype: dtype, shape: [], role: .auxiliary),
+            FieldDescriptor(name: "um2n_phi", dtype: dtype, shape: [v]),
+            FieldDescriptor(name: "um2n_grad_phi", dtype: dtype, shape: [v, 2]),
             FieldDescriptor(name: "um2n_bd_mask", dtype: .uint8, shape: [v]),
+            FieldDescriptor(name: "um2n_bd_side_mask", dtype: .uint8, shape: [v, 4]),
         ]
     }
 
@@ -42,7 +45,25 @@ enum UM2NFields {
             at(f.monitor),
             a.gridMonitor,
             [Double(a.step)],
+            a.potential,
+            zip(a.movedVertices, computational).flatMap { [$0.x - $1.x, $0.y - $1.y] },
         ]
+    }
+
+    /// UM2N's `bd_left_mask, bd_right_mask, bd_down_mask, bd_up_mask` interleaved per vertex: 1 where a boundary
+    /// vertex lies on the bounding box's left (min x), right, bottom (min y) or top side.
+    static func sideMask(boundary: [UInt8], vertices: [SIMD2<Double>]) -> [UInt8] {
+        var lo = SIMD2(Double.infinity, .infinity), hi = -lo
+        for v in vertices { lo = pointwiseMin(lo, v); hi = pointwiseMax(hi, v) }
+        let tol = 1e-9 * max((hi - lo).max(), 1)
+        var mask: [UInt8] = []
+        mask.reserveCapacity(4 * vertices.count)
+        for (i, v) in vertices.enumerated() {
+            let b = boundary[i] != 0
+            mask += [b && abs(v.x - lo.x) <= tol, b && abs(v.x - hi.x) <= tol, b && abs(v.y - lo.y) <= tol,
+                     b && abs(v.y - hi.y) <= tol].map { $0 ? 1 : 0 }
+        }
+        return mask
     }
 }
 
