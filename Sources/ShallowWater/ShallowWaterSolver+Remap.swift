@@ -41,14 +41,15 @@ extension ShallowWaterSolver {
         for s in 1...substeps {
             let f = Double(s) / Double(substeps)
             let next = s == substeps ? target : zip(start, target).map { $0 + ($1 - $0) * f }
-            var q = [h, hu, hv, bed].map { values in values.indices.map { values[$0] * geometry.area[$0] } }
+            let source = [h, hu, hv, bed]
+            var q = source.map { values in values.indices.map { values[$0] * geometry.area[$0] } }
             for e in topo.edges.indices {
                 let i = Int(topo.left[e]), j = Int(topo.right[e])
                 let sw = Self.sweptArea(topo.edges[e], from: previous, to: next)
                 guard j >= 0 else { continue }  // straight sliding boundaries sweep nothing
                 let donor = sw > 0 ? j : i
                 for c in 0..<4 {
-                    let v = [h, hu, hv, bed][c][donor] * sw
+                    let v = source[c][donor] * sw
                     q[c][i] += v
                     q[c][j] -= v
                 }
