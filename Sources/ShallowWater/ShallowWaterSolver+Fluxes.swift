@@ -30,7 +30,7 @@ struct TendencyKernel {
     let area: [Double], centroid: [SIMD2<Double>]
     let edges: [SIMD2<Int32>], left: [Int32], right: [Int32], tag: [BoundaryTag?], triangleEdges: [SIMD3<Int32>]
     let edgeNormal: [SIMD2<Double>], edgeLength: [Double], edgeMidpoint: [SIMD2<Double>]
-    let g: Double, dry: Double, secondOrder: Bool
+    let g: Double, dry: Double, secondOrder: Bool, seaLevel: Double
     var eta: [Double], u: [Double], v: [Double]
     /// Gradients, four per cell: h, eta, u, v.
     var gradient: [SIMD2<Double>]
@@ -43,7 +43,7 @@ struct TendencyKernel {
         let topo = geometry.topology
         edges = topo.edges; left = topo.left; right = topo.right; tag = topo.tag; triangleEdges = topo.triangleEdges
         edgeNormal = geometry.edgeNormal; edgeLength = geometry.edgeLength; edgeMidpoint = geometry.edgeMidpoint
-        g = options.gravity; dry = options.dryDepth; secondOrder = options.secondOrder
+        g = options.gravity; dry = options.dryDepth; secondOrder = options.secondOrder; seaLevel = options.seaLevel
         let n = h.count
         eta = .init(repeating: 0, count: n); u = eta; v = eta
         gradient = .init(repeating: .zero, count: secondOrder ? 4 * n : 0)
@@ -68,7 +68,7 @@ struct TendencyKernel {
             if j >= 0 {
                 r = state(j, at: mid)
             } else if t == .open {
-                r = l
+                r = radiating(l, normal: nrm)
             } else {
                 let un = l.u * nrm.x + l.v * nrm.y
                 r = EdgeState(h: l.h, z: l.z, u: l.u - 2 * un * nrm.x, v: l.v - 2 * un * nrm.y)
@@ -101,6 +101,18 @@ struct TendencyKernel {
                 }
             }
         }
+    }
+
+    /// The ghost state of an open boundary: outgoing invariant from inside, incoming from still water outside.
+    @inline(__always)
+    func radiating(_ l: EdgeState, normal n: SIMD2<Double>) -> EdgeState {
+        let h0 = seaLevel - l.z
+        let un = l.u * n.x + l.v * n.y, ut = -l.u * n.y + l.v * n.x
+        let c = (g * max(l.h, 0)).squareRoot()
+        guard l.h > dry, h0 > dry, un < c else { return l }
+        let outgoing = un + 2 * c, incoming = -2 * (g * h0).squareRoot()
+        let cb = max(0, (outgoing - incoming) / 4), unb = (outgoing + incoming) / 2
+        return EdgeState(h: cb * cb / g, z: l.z, u: unb * n.x - ut * n.y, v: unb * n.y + ut * n.x)
     }
 
     /// The reconstructed state of cell `k` at point `p`.

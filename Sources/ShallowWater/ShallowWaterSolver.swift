@@ -18,7 +18,9 @@ import Meshes
 ///   stay non-negative (the forward-Euler positivity bound of the hydrostatic scheme is 0.5 on the in-radius for
 ///   first order and about half that for the reconstructed states on skewed triangles); round-off negatives
 ///   (`> -1e-12 m`) are set to zero.
-/// - Boundaries: `wall` and `coast` reflect (zero mass flux exactly); `open` is transmissive (zero-gradient).
+/// - Boundaries: `wall` and `coast` reflect (zero mass flux exactly); `open` radiates: the ghost state keeps the
+///   outgoing Riemann invariant `u_n + 2 sqrt(g h)` of the inside and takes the incoming one, `-2 sqrt(g h0)`, from
+///   still water at `seaLevel` outside (zero-gradient where the flow is dry or supercritical).
 /// - Mass `sum A_i h_i` is conserved to round-off with closed boundaries.
 public final class ShallowWaterSolver {
     public struct Options: Sendable, Hashable {
@@ -31,6 +33,8 @@ public final class ShallowWaterSolver {
         public var dryDepth = 1e-6
         /// Manning coefficient, 0 for no friction.
         public var manning = 0.0
+        /// Still-water surface elevation outside `open` boundaries (the radiation condition lets waves out towards it).
+        public var seaLevel = 0.0
         /// Coriolis parameter `f` [1/s] of an f-plane: `(hu)_t += f hv`, `(hv)_t -= f hu` (0 for none).
         public var coriolis = 0.0
         public init(gravity: Double = 9.81, courant: Double = 0.25, scheme: SSPScheme = .rk2, secondOrder: Bool = true,
