@@ -31,8 +31,10 @@ def main(inp, out):
     domain.set_quantity("stage", numeric=np.array(case["stage"]), location="unique vertices")
     domain.set_quantity("friction", case.get("manning", 0.0))
     reflective = anuga.Reflective_boundary(domain)
-    transmissive = anuga.Transmissive_boundary(domain)
-    domain.set_boundary({"wall": reflective, "coast": reflective, "open": transmissive})
+    # Sluice's open boundary is a characteristic radiation condition towards still water at sea level 0; ANUGA's
+    # counterpart is Flather's condition with external stage 0 and zero velocity.
+    radiating = anuga.Flather_external_stage_zero_velocity_boundary(domain, lambda t: 0.0)
+    domain.set_boundary({"wall": reflective, "coast": reflective, "open": radiating})
 
     cells = [domain.get_triangle_containing_point(g) for g in case["gauges"]]
     stage = domain.get_quantity("stage")
