@@ -73,13 +73,13 @@ public struct GmshReader {
                 let h = try cursor.fields(4, what: "'numEntityBlocks numNodes minNodeTag maxNodeTag'")
                 let blocks = try cursor.int(h[0], "number of node blocks", range: 0...100_000_000)
                 let total = try cursor.int(h[1], "number of nodes", range: 0...Int(Int32.max))
-                vertices.reserveCapacity(total)
+                vertices.reserveCapacity(min(total, 1 << 20))  // the count is untrusted: grow past this as nodes arrive
                 for _ in 0..<blocks {
                     let b = try cursor.fields(4, what: "a node block header 'entityDim entityTag parametric numNodesInBlock'")
                     guard b[2] == "0" else { throw cursor.error("parametric node coordinates are not supported") }
                     let n = try cursor.int(b[3], "nodes in block", range: 0...total)
                     var tags: [Int] = []
-                    tags.reserveCapacity(n)
+                    tags.reserveCapacity(min(n, 1 << 20))
                     for _ in 0..<n { tags.append(try cursor.int(try cursor.fields(1, what: "a node tag")[0], "node tag", range: 1...Int.max)) }
                     for tag in tags {
                         let c = try cursor.fields(3, what: "node coordinates 'x y z'")

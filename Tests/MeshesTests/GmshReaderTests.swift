@@ -108,9 +108,10 @@ struct GmshReaderTests {
         ("not a mesh", "hello", "section header"),
         ("quad element", squareMsh.replacingOccurrences(of: "2 1 2 4", with: "2 1 3 4"), "element type 3"),
         ("collinear triangle", squareMsh.replacingOccurrences(of: "0.5 0.5 0", with: "0.5 0 0"), "degenerate"),
+        ("huge node count", squareMsh.replacingOccurrences(of: "2 5 1 5", with: "2 2000000000 1 5"), "promised 2000000000"),
     ]
 
-    @Test("malformed files are rejected with an error naming the problem", arguments: 0..<12)
+    @Test("malformed files are rejected with an error naming the problem", arguments: 0..<13)
     func rejectsMalformed(index: Int) throws {
         let (name, text, fragment) = Self.malformed[index]
         do {
