@@ -88,6 +88,9 @@ struct TsunamiTests {
         c.time.dt = -1
         #expect(throws: ShallowWaterError.self) { try TsunamiSimulation(case: c) }
         c = tsunamiCase()
+        c.mesh.nx = 1_000_000_000
+        #expect(throws: ShallowWaterError.self) { try TsunamiSimulation(case: c) }
+        c = tsunamiCase()
         c.scheme = .init(timeStepper: "rk9")
         #expect(throws: ShallowWaterError.self) { try TsunamiSimulation(case: c) }
     }

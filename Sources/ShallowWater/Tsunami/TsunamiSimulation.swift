@@ -44,6 +44,9 @@ public final class TsunamiSimulation: Simulation {
             guard let nx = spec.mesh.nx, let ny = spec.mesh.ny, let lx = spec.mesh.lengthX, let ly = spec.mesh.lengthY else {
                 throw ShallowWaterError.invalid("mesh needs nx, ny, length_x and length_y, or a file")
             }
+            guard nx >= 1, ny >= 1, nx <= 100_000, ny <= 100_000, nx * ny <= 25_000_000 else {
+                throw ShallowWaterError.invalid("mesh nx \(nx) x ny \(ny) must be at least 1 x 1 and at most 5e7 triangles")
+            }
             m = try TriangleMesh.rectangle(nx: nx, ny: ny, lower: .zero, upper: SIMD2(lx, ly), diagonal: .left,
                                            tags: .init(west: .open, east: .coast, south: .wall, north: .wall))
         }
