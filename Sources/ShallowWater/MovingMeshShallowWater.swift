@@ -58,6 +58,7 @@ public final class MovingMeshShallowWater {
         public var movement: MongeAmpereMover.Report
         /// The Monge-Ampere potential `phi` at the computational vertices (`x = xi + grad phi`).
         public var potential: [Double]
+        /// The remap; zero sub-steps when the move was refused (tangled or diverged) and the mesh kept.
         public var remap: ShallowWaterSolver.RemapReport
     }
 
@@ -87,8 +88,16 @@ public final class MovingMeshShallowWater {
         let values = features.monitor
         let function: MonitorFunction = { x in locator.interpolate(vertexValues: values, at: x) }
         let report = mover.move(monitor: function)
-        let moved = mover.physical
-        let remap = try solver.moveMesh(to: moved)
+        var moved = mover.physical
+        var remap = ShallowWaterSolver.RemapReport(substeps: 0, relativeMassChange: 0)
+        if report.tangledCount == 0, !report.diverged, let r = try? solver.moveMesh(to: moved) {
+            remap = r
+        } else {
+            // A tangled or diverged relaxation, or a move whose path tangles: keep the mesh, and start the next
+            // adaptation from the computational mesh.
+            moved = mesh.vertices
+            mover.reset()
+        }
         let (lo, hi) = mesh.boundingBox
         let n = Self.gridPoints
         var grid: [Double] = []

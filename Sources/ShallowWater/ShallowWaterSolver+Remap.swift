@@ -20,7 +20,7 @@ extension ShallowWaterSolver {
     /// depth stays non-negative as long as no cell loses more than its area in one sub-step. The bed is remapped,
     /// not re-sampled from the bathymetry, for that reason: its cell averages diffuse a little with every move.
     ///
-    /// - Throws: ``ShallowWaterError`` when an intermediate mesh would tangle.
+    /// - Throws: ``ShallowWaterError`` when an intermediate mesh would tangle (checked first: the state is unchanged).
     @discardableResult
     public func moveMesh(to target: [SIMD2<Double>]) throws -> RemapReport {
         guard target.count == mesh.vertexCount else {
@@ -37,6 +37,19 @@ extension ShallowWaterSolver {
             worst = max(worst, s / a)
         }
         let substeps = max(1, Int((worst / 0.2).rounded(.up)))
+        // Check every intermediate mesh before touching the state, so a refused move changes nothing.
+        for s in 1...substeps {
+            let f = Double(s) / Double(substeps)
+            func at(_ i: Int32) -> SIMD2<Double> {
+                let v = Int(i)
+                return s == substeps ? target[v] : start[v] + (target[v] - start[v]) * f
+            }
+            for t in mesh.triangles {
+                guard MeshGeometry.signedArea(at(t[0]), at(t[1]), at(t[2])) > 0 else {
+                    throw ShallowWaterError.invalid("mesh move tangles a triangle at sub-step \(s) of \(substeps); the mesh was not moved")
+                }
+            }
+        }
         var previous = start
         for s in 1...substeps {
             let f = Double(s) / Double(substeps)
@@ -55,9 +68,6 @@ extension ShallowWaterSolver {
                 }
             }
             setVertices(next)
-            guard geometry.area.allSatisfy({ $0 > 0 }) else {
-                throw ShallowWaterError.invalid("mesh move tangles a triangle at sub-step \(s) of \(substeps)")
-            }
             for k in h.indices {
                 let a = geometry.area[k]
                 h[k] = max(0, q[0][k] / a)

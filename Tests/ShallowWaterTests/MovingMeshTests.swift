@@ -24,6 +24,16 @@ struct MovingMeshTests {
         #expect(s.hu.map(abs).max() ?? 0 < 1e-12)
     }
 
+    @Test("a move that would tangle is refused before anything changes")
+    func tangledMoveRefused() throws {
+        let s = try solver(cells: 4, bed: { _ in -1 }, surface: { 0.1 * $0.x })
+        let before = (s.mesh.vertices, s.h, s.mass)
+        var target = s.mesh.vertices
+        target[6] = SIMD2(0.9, 0.9)  // an interior vertex pushed past its neighbours
+        #expect(throws: ShallowWaterError.self) { try s.moveMesh(to: target) }
+        #expect(s.mesh.vertices == before.0 && s.h == before.1 && s.mass == before.2)
+    }
+
     @Test("a Gaussian hump on a solution-adapted moving mesh: mass conserved, depth non-negative, mesh untangled")
     func adaptiveHump() throws {
         let s = try solver(cells: 16, bed: { _ in -1 }, surface: { p in
