@@ -94,3 +94,34 @@ struct MeshTests {
         #expect(throws: MeshError.self) { try GriddedField(nx: 3, ny: 2, lower: .zero, upper: .one, values: [1]) }
     }
 }
+
+@Suite("Meshes: bathymetry expressions")
+struct ExpressionTests {
+    @Test("expressions evaluate with the usual precedence, right-associative powers and the listed functions")
+    func evaluates() throws {
+        let cases: [(String, Double)] = [
+            ("1 + 2 * 3", 7), ("(1 + 2) * 3", 9), ("2 ^ 3 ^ 2", 512), ("-2 ^ 2", -4), ("10 / 4 - 1", 1.5),
+            ("x * 2 + y", 2 * 3 + 4), ("max(x, y) - min(x, y)", 1), ("exp(0) + log(1) + sqrt(16)", 5),
+            ("abs(-3) + tanh(0) + cos(0) + sin(0) + tan(0)", 4), ("2e3 + 1.5E-1", 2000.15), ("pi", Double.pi),
+        ]
+        for (text, expected) in cases {
+            #expect(abs(try Expression(text).evaluate(x: 3, y: 4) - expected) < 1e-12, "\(text)")
+        }
+        let shelf = try Expression("-4000 + 3800 / (1 + exp(-(x - 120000) / 8000))")
+        #expect(abs(shelf.evaluate(x: 120_000, y: 0) - -2100) < 1e-9)
+    }
+
+    @Test("malformed expressions are refused with the column and what was wrong",
+          arguments: [("1 +", "ends"), ("2 * (x + 1", "missing ')'"), ("foo(x)", "unknown name 'foo'"), ("max(x)", "takes 2"),
+                      ("3 $ 4", "unexpected '$'"), ("exp x", "needs '('"), ("1.2.3", "malformed number"),
+                      (String(repeating: "(", count: 100) + "1" + String(repeating: ")", count: 100), "64 levels")])
+    func refuses(text: String, fragment: String) {
+        do {
+            _ = try Expression(text)
+            Issue.record("\(text) parsed")
+        } catch {
+            #expect("\(error)".contains(fragment), "\(error)")
+            #expect("\(error)".contains("column"))
+        }
+    }
+}

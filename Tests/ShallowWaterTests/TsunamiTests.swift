@@ -80,6 +80,19 @@ struct TsunamiTests {
         }
     }
 
+    @Test("an expression bathymetry gives the same bed as the equivalent profile on the basin")
+    func expressionBathymetry() throws {
+        var c = tsunamiCase(movement: nil, um2n: false)
+        c.bathymetry = .init(profile: nil)
+        c.bathymetry.expression = "-4000 + 0 * x * y"
+        let sim = try TsunamiSimulation(case: c)
+        #expect(sim.solver.bed.allSatisfy { abs($0 + 4000) < 1e-9 })
+        c.bathymetry.expression = "-4000 +"
+        #expect(throws: MeshError.self) { try TsunamiSimulation(case: c) }
+        c.bathymetry.profile = ShelfProfile(basinDepth: 1, shelfDepth: 1, slopeStart: 0, slopeEnd: 1, coastStart: 2, beachSlope: 1)
+        #expect(throws: ShallowWaterError.self) { try TsunamiSimulation(case: c) }
+    }
+
     @Test("invalid cases are rejected with the values named")
     func validation() throws {
         var c = tsunamiCase(movement: nil, um2n: true)

@@ -33,10 +33,12 @@ public struct TsunamiCase: Codable, Sendable, Hashable {
         }
     }
 
-    /// The shelf profile along x (``ShelfProfile``), or a gridded HDF5 file: `file` (relative to the case file),
-    /// `dataset` (2-D `[ny, nx]` bed elevation, negative below sea level), and its bounds.
+    /// The shelf profile along x (``ShelfProfile``), an ``Expression`` of `x` and `y` (`expression`, bed elevation in
+    /// metres), or a gridded HDF5 file: `file` (relative to the case file), `dataset` (2-D `[ny, nx]` bed elevation,
+    /// negative below sea level), and its bounds.
     public struct BathymetrySpec: Codable, Sendable, Hashable {
         public var profile: ShelfProfile?
+        public var expression: String?
         public var file: String?
         public var dataset: String?
         public var lowerX: Double?

@@ -51,9 +51,16 @@ public final class TsunamiSimulation: Simulation {
                                            tags: .init(west: .open, east: .coast, south: .wall, north: .wall))
         }
         let bed: Bathymetry
-        if let bathymetry { bed = bathymetry } else {
+        let given = [spec.bathymetry.profile != nil, spec.bathymetry.expression != nil, spec.bathymetry.file != nil].filter { $0 }.count
+        guard given == 1 else {
+            throw ShallowWaterError.invalid("bathymetry needs exactly one of profile, expression and file; \(given) given")
+        }
+        if let bathymetry { bed = bathymetry } else if let text = spec.bathymetry.expression {
+            let e = try Expression(text)
+            bed = .expression { e.evaluate(x: $0.x, y: $0.y) }
+        } else {
             guard let profile = spec.bathymetry.profile else {
-                throw ShallowWaterError.invalid("bathymetry needs a profile or a file")
+                throw ShallowWaterError.invalid("bathymetry.file needs the runtime to read it; give a profile or an expression")
             }
             try profile.validate()
             bed = .shelf(profile)
