@@ -15,10 +15,13 @@ extension ShallowWaterSolver {
     /// Each edge sweeps a quadrilateral as its end points move; the signed area `S_e` of that quadrilateral is the
     /// region the left cell gains from (or loses to) the right one, and `sum S_e` over a cell's edges is exactly its
     /// change of area. Each quantity moves with that area, upwind (taken from the cell that loses it):
-    /// `A' q' = A q + sum_e S_e q_donor`. So totals are conserved to round-off, constants are kept (a lake at rest
-    /// stays at rest, because `h` and `z` are remapped by the same linear operator and `h + z` is constant), and the
-    /// depth stays non-negative as long as no cell loses more than its area in one sub-step. The bed is remapped,
-    /// not re-sampled from the bathymetry, for that reason: its cell averages diffuse a little with every move.
+    /// `A' q' = A q + sum_e S_e q_donor`. So totals are conserved to round-off, constants are kept, and the depth
+    /// stays non-negative as long as no cell loses more than its area in one sub-step. The surface is remapped too
+    /// (in dry cells next to water, the neighbouring surface capped at the bed: ``effectiveSurface()``), and a cell
+    /// that is wet afterwards takes the bed `remapped surface - remapped depth`, a dry one the remapped bed; so a lake
+    /// at rest stays at rest to round-off even where the shoreline moves, and water volume is exactly conserved. The
+    /// bed is remapped, not re-sampled from the bathymetry (that is what keeps the lake at rest): its cell averages
+    /// diffuse a little with every move.
     ///
     /// - Throws: ``ShallowWaterError`` when an intermediate mesh would tangle (checked first: the state is unchanged).
     @discardableResult
@@ -54,14 +57,14 @@ extension ShallowWaterSolver {
         for s in 1...substeps {
             let f = Double(s) / Double(substeps)
             let next = s == substeps ? target : zip(start, target).map { $0 + ($1 - $0) * f }
-            let source = [h, hu, hv, bed]
+            let source = [h, hu, hv, bed, effectiveSurface()]
             var q = source.map { values in values.indices.map { values[$0] * geometry.area[$0] } }
             for e in topo.edges.indices {
                 let i = Int(topo.left[e]), j = Int(topo.right[e])
                 let sw = Self.sweptArea(topo.edges[e], from: previous, to: next)
                 guard j >= 0 else { continue }  // straight sliding boundaries sweep nothing
                 let donor = sw > 0 ? j : i
-                for c in 0..<4 {
+                for c in 0..<5 {
                     let v = source[c][donor] * sw
                     q[c][i] += v
                     q[c][j] -= v
@@ -73,11 +76,31 @@ extension ShallowWaterSolver {
                 h[k] = max(0, q[0][k] / a)
                 hu[k] = q[1][k] / a
                 hv[k] = q[2][k] / a
-                bed[k] = q[3][k] / a
+                // Wet cells take the bed under the remapped surface (so a lake at rest stays at rest across a
+                // moving shoreline); dry cells the remapped bed.
+                bed[k] = h[k] > options.dryDepth ? q[4][k] / a - h[k] : q[3][k] / a
             }
             previous = next
         }
         return RemapReport(substeps: substeps, relativeMassChange: m0 > 0 ? (mass - m0) / m0 : 0)
+    }
+
+    /// The surface the remap carries: `h + z` in wet cells; in a dry cell next to wet ones, the highest neighbouring
+    /// wet surface capped at its own bed (the level the water would stand at there); elsewhere the bed.
+    func effectiveSurface() -> [Double] {
+        let topo = geometry.topology, dry = options.dryDepth
+        var eta = h.indices.map { h[$0] > dry ? h[$0] + bed[$0] : -Double.infinity }
+        var wetNeighbour = [Double](repeating: -Double.infinity, count: h.count)
+        for e in topo.edges.indices {
+            let i = Int(topo.left[e]), j = Int(topo.right[e])
+            guard j >= 0 else { continue }
+            wetNeighbour[i] = max(wetNeighbour[i], eta[j])
+            wetNeighbour[j] = max(wetNeighbour[j], eta[i])
+        }
+        for k in h.indices where h[k] <= dry {
+            eta[k] = wetNeighbour[k] > -Double.infinity ? min(bed[k], wetNeighbour[k]) : bed[k]
+        }
+        return eta
     }
 
     /// Signed area swept by edge `(a, b)` as its end points move from `from` to `to`: positive when the edge moves
