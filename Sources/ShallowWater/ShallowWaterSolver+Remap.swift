@@ -58,14 +58,19 @@ extension ShallowWaterSolver {
             let f = Double(s) / Double(substeps)
             let next = s == substeps ? target : zip(start, target).map { $0 + ($1 - $0) * f }
             let source = [h, hu, hv, bed, effectiveSurface()]
+            let slopes = source.map(limitedGradients)
             var q = source.map { values in values.indices.map { values[$0] * geometry.area[$0] } }
             for e in topo.edges.indices {
                 let i = Int(topo.left[e]), j = Int(topo.right[e])
-                let sw = Self.sweptArea(topo.edges[e], from: previous, to: next)
                 guard j >= 0 else { continue }  // straight sliding boundaries sweep nothing
+                let edge = topo.edges[e]
+                let sw = Self.sweptArea(edge, from: previous, to: next)
                 let donor = sw > 0 ? j : i
+                // The donor's limited linear reconstruction at the swept quadrilateral's vertex mean.
+                let a = Int(edge[0]), b = Int(edge[1])
+                let offset = (previous[a] + previous[b] + next[a] + next[b]) / 4 - geometry.centroid[donor]
                 for c in 0..<5 {
-                    let v = source[c][donor] * sw
+                    let v = (source[c][donor] + (slopes[c][donor] * offset).sum()) * sw
                     q[c][i] += v
                     q[c][j] -= v
                 }
@@ -83,6 +88,37 @@ extension ShallowWaterSolver {
             previous = next
         }
         return RemapReport(substeps: substeps, relativeMassChange: m0 > 0 ? (mass - m0) / m0 : 0)
+    }
+
+    /// Green-Gauss gradients of cell values `q` on the current mesh, limited by Barth-Jespersen so that the linear
+    /// reconstruction stays within the cell's and its neighbours' values at the edge midpoints (and so at any point
+    /// of the triangle's edges' convex hull near them: the remap samples within a fifth of a cell of an edge).
+    func limitedGradients(_ q: [Double]) -> [SIMD2<Double>] {
+        let topo = geometry.topology
+        var gradient = [SIMD2<Double>](repeating: .zero, count: q.count)
+        var lo = q, hi = q
+        for e in topo.edges.indices {
+            let i = Int(topo.left[e]), j = Int(topo.right[e])
+            let ln = geometry.edgeNormal[e] * geometry.edgeLength[e]
+            let face = j >= 0 ? (q[i] + q[j]) / 2 : q[i]
+            gradient[i] += face * ln
+            if j >= 0 {
+                gradient[j] -= face * ln
+                lo[i] = min(lo[i], q[j]); hi[i] = max(hi[i], q[j])
+                lo[j] = min(lo[j], q[i]); hi[j] = max(hi[j], q[i])
+            }
+        }
+        for k in q.indices {
+            let g = gradient[k] / geometry.area[k]
+            var phi = 1.0
+            let te = topo.triangleEdges[k]
+            for s in 0..<3 {
+                let d = (g * (geometry.edgeMidpoint[Int(te[s])] - geometry.centroid[k])).sum()
+                if d > 0 { phi = min(phi, (hi[k] - q[k]) / d) } else if d < 0 { phi = min(phi, (lo[k] - q[k]) / d) }
+            }
+            gradient[k] = g * max(0, phi)
+        }
+        return gradient
     }
 
     /// The surface the remap carries: `h + z` in wet cells; in a dry cell next to wet ones, the highest neighbouring
