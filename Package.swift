@@ -39,6 +39,11 @@ let package = Package(
         .target(name: "SluiceModel"),
         // YAML/JSON configuration files (cases, studies, server settings) into Codable types.
         .target(name: "SluiceConfig", dependencies: [.product(name: "Yams", package: "Yams")]),
+        // Coarse-graining filters: box, Gaussian, spectral cut-off, wall-bounded averaging (pure, no I/O).
+        .target(name: "Filters", swiftSettings: optimisedKernels),
+        // HDF5 archives in The Well's layout: trajectory files, dataset directories, stats.yaml, snapshot export.
+        // Its per-chunk statistics loops are optimised in debug builds too (as the kernels), so debug exports stay usable.
+        .target(name: "Archive", dependencies: ["HDF5", "Filters", "SluiceModel"], swiftSettings: optimisedKernels),
         // Reservoir policies, byte bound, seen counts, batch draws (pure, no I/O).
         .target(name: "Reservoir", dependencies: ["SluiceModel"]),
         // Encode/decode of every wire message (pure, no sockets).
@@ -76,11 +81,22 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
 
+        // The built-in surrogate: a fully connected network on OpenBLAS gemm, Adam (pure: SolverKit's BLAS only).
+        .target(name: "Surrogates", dependencies: ["SolverKit", "SluiceModel"], swiftSettings: optimisedKernels),
+        // `sluice train`: training loop, data sources (reservoir, in-memory members), gradient averaging over
+        // ZeroMQ, model files (HDF5), loss plots (PNG).
+        .target(name: "Training", dependencies: [
+            "Surrogates", "Clients", "SolverRuntime", "Studies", "SluiceConfig", "HDF5", "ZeroMQ", "Wire", "SluiceModel",
+            "SolverKit",
+        ], swiftSettings: optimisedKernels),
+
         .executableTarget(
             name: "sluice",
             dependencies: [
                 "SluiceModel", "ZeroMQ", "HDF5", "SolverKit", "Wire", "Transport", "Reservoir", "Server", "Clients", "SluiceConfig",
-                "SolverRuntime", "NavierStokes2D", "Advection", "Studies", "Launcher", "Meshes", "MeshMovement", "ShallowWater",
+                "SolverRuntime", "NavierStokes2D", "Advection", "Studies", "Launcher", "Surrogates", "Training",
+                "Archive", "Filters",
+                "Meshes", "MeshMovement", "ShallowWater",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -104,6 +120,8 @@ let package = Package(
         .testTarget(name: "MeshesTests", dependencies: ["Meshes", "TestSupport"]),
         .testTarget(name: "MeshMovementTests", dependencies: ["MeshMovement", "Meshes", "TestSupport"]),
         .testTarget(name: "ShallowWaterTests", dependencies: ["ShallowWater", "MeshMovement", "Meshes", "SluiceModel", "SolverKit", "TestSupport"]),
+        .testTarget(name: "FiltersTests", dependencies: ["Filters", "TestSupport"]),
+        .testTarget(name: "ArchiveTests", dependencies: ["Archive", "Filters", "HDF5", "SluiceModel", "SluiceConfig", "TestSupport"]),
         .testTarget(name: "ReservoirTests", dependencies: ["Reservoir", "TestSupport"]),
         .testTarget(name: "StudiesTests", dependencies: ["Studies", "TestSupport"]),
         .testTarget(name: "LauncherTests", dependencies: ["Launcher", "TestSupport"], resources: [.copy("Fixtures")]),
@@ -111,6 +129,10 @@ let package = Package(
         .testTarget(name: "SluiceConfigTests", dependencies: ["SluiceConfig", "Server", "TestSupport"]),
         .testTarget(name: "TransportTests", dependencies: ["Transport", "ZeroMQ", "TestSupport"]),
         .testTarget(name: "ServerTests", dependencies: ["Server", "Clients", "Transport", "Wire", "ZeroMQ", "SluiceModel", "TestSupport"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["Clients", "Transport", "Wire", "ZeroMQ", "SluiceModel", "TestSupport"]),
+        .testTarget(name: "SurrogatesTests", dependencies: ["Surrogates", "SolverKit", "TestSupport"]),
+        .testTarget(name: "TrainingTests", dependencies: [
+            "Training", "Surrogates", "ZeroMQ", "HDF5", "SluiceModel", "Studies", "TestSupport",
+        ]),
+        .testTarget(name: "EndToEndTests", dependencies: ["Clients", "Transport", "Wire", "ZeroMQ", "SluiceModel", "Archive", "TestSupport"]),
     ]
 )

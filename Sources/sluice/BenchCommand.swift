@@ -17,5 +17,7 @@ let benchSubcommands: [any ParsableCommand.Type] = [
     BenchMemoryCommand.self,
     BenchNS2DCommand.self,
     BenchAdvectionCommand.self,
+    BenchTrainCommand.self,
+    BenchExportCommand.self,
     BenchTsunamiCommand.self,
 ]
