@@ -60,9 +60,16 @@ let package = Package(
         // large enough to be in the asymptotic regime (about 20x faster than -Onone for these loops).
         .target(name: "NavierStokes2D", dependencies: ["SolverKit", "SluiceModel"], swiftSettings: optimisedKernels),
         .target(name: "Advection", dependencies: ["SolverKit", "SluiceModel"], swiftSettings: optimisedKernels),
+        // Triangle meshes (structured, Gmsh .msh 4.1), geometry, quality, bathymetry (pure Swift).
+        .target(name: "Meshes", dependencies: ["SluiceModel"], swiftSettings: optimisedKernels),
+        // Monge-Ampere mesh movement (movement's relaxation method): P1 FEM, CG, gradient/Hessian recovery.
+        .target(name: "MeshMovement", dependencies: ["Meshes"], swiftSettings: optimisedKernels),
+        // Finite-volume shallow water on moving triangle meshes (HLL, hydrostatic reconstruction, ALE remap).
+        .target(name: "ShallowWater", dependencies: ["SolverKit", "SluiceModel", "Meshes", "MeshMovement"],
+                swiftSettings: optimisedKernels),
         // The solver daemon loop: case files to simulations (registry), stepping, schedules, sinks, progress.
         .target(name: "SolverRuntime", dependencies: [
-            "SolverKit", "SluiceModel", "SluiceConfig", "HDF5", "NavierStokes2D", "Advection",
+            "SolverKit", "SluiceModel", "SluiceConfig", "HDF5", "NavierStokes2D", "Advection", "Meshes", "ShallowWater",
         ]),
         // Studies: study files, designs of experiments, parameter draws (pure).
         .target(name: "Studies", dependencies: ["SluiceModel"]),
@@ -89,6 +96,7 @@ let package = Package(
                 "SluiceModel", "ZeroMQ", "HDF5", "SolverKit", "Wire", "Transport", "Reservoir", "Server", "Clients", "SluiceConfig",
                 "SolverRuntime", "NavierStokes2D", "Advection", "Studies", "Launcher", "Surrogates", "Training",
                 "Archive", "Filters",
+                "Meshes", "MeshMovement", "ShallowWater",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -107,7 +115,11 @@ let package = Package(
         .testTarget(name: "AdvectionTests", dependencies: ["Advection", "SolverKit", "SluiceModel", "TestSupport"]),
         .testTarget(name: "SolverRuntimeTests", dependencies: [
             "SolverRuntime", "NavierStokes2D", "Advection", "SolverKit", "SluiceModel", "HDF5", "TestSupport",
+            "ShallowWater", "Meshes",
         ]),
+        .testTarget(name: "MeshesTests", dependencies: ["Meshes", "TestSupport"]),
+        .testTarget(name: "MeshMovementTests", dependencies: ["MeshMovement", "Meshes", "TestSupport"]),
+        .testTarget(name: "ShallowWaterTests", dependencies: ["ShallowWater", "MeshMovement", "Meshes", "SluiceModel", "SolverKit", "TestSupport"]),
         .testTarget(name: "FiltersTests", dependencies: ["Filters", "TestSupport"]),
         .testTarget(name: "ArchiveTests", dependencies: ["Archive", "Filters", "HDF5", "SluiceModel", "SluiceConfig", "TestSupport"]),
         .testTarget(name: "ReservoirTests", dependencies: ["Reservoir", "TestSupport"]),

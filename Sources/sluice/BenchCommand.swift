@@ -19,4 +19,5 @@ let benchSubcommands: [any ParsableCommand.Type] = [
     BenchAdvectionCommand.self,
     BenchTrainCommand.self,
     BenchExportCommand.self,
+    BenchTsunamiCommand.self,
 ]

@@ -31,6 +31,7 @@ SHIPPED = [
     ("solvers/ns2d/*.yaml", "ns2d-case.schema.json"),
     ("solvers/advection/*.yaml", "advection-case.schema.json"),
     ("solvers/*/*-export.yaml", "export.schema.json"),
+    ("solvers/tsunami/*.yaml", "tsunami-case.schema.json"),
 ]
 
 
