@@ -103,6 +103,9 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
                      help="with --match-online: train on exactly the (member, time) samples the online run used "
                      "(samples, needs its samples.npz and those members in the dataset) or on as many random "
                      "windows of the dataset (count)")
+    off.add_argument("--normalizer", choices=["online", "data"], default="online",
+                     help="with --match-online: normalise by the online run's mean and std (from its first batch; "
+                     "the same model input scale) or by the offline training set's")
     off.add_argument("--compare", nargs=2, metavar=("ONLINE", "OFFLINE"), help="plot two runs into --out (PNG)")
     p.add_argument("--out", default="out/online-fno", help="output folder (or PNG for --compare)")
     args = p.parse_args(argv)
@@ -402,6 +405,7 @@ def run_training(args: argparse.Namespace, mode: str, next_batch, pairing: Pairi
                "final_train_loss": last["train_loss"], "final_valid_loss": last["valid_loss"],
                "best_valid_loss": min(r["valid_loss"] for r in log.records if r["valid_loss"] is not None),
                "valid_samples": len(validation.x), "stream_ended": ended,
+               "normalizer": {"mean": normalize.mean, "std": normalize.std},
                "args": {k: v for k, v in vars(args).items() if k not in ("compare",)}}
     if mode == "online":  # which samples were used, for an offline run on exactly those (--match-online)
         used = np.array([(m, pairing.times[(m, s)]) for m, s in sorted(seen)], np.float64).reshape(-1, 2)
@@ -444,8 +448,15 @@ def train_offline(args: argparse.Namespace) -> Dict[str, Any]:
         pick = np.random.default_rng(args.seed).permutation(len(x))[:unique]
         x, y = x[pick], y[pick]
     print(f"[fno] offline: {len(x)} unique training samples, {len(vx)} validation samples", flush=True)
+    normalize = Normalizer(x)
+    if args.match_online and args.normalizer == "online":
+        with open(os.path.join(args.match_online, "summary.json")) as f:
+            fixed = json.load(f).get("normalizer")
+        if fixed:
+            normalize.mean, normalize.std = fixed["mean"], fixed["std"]
+    print(f"[fno] offline: normalising by mean {normalize.mean:.4g}, std {normalize.std:.4g}", flush=True)
     batches = ArrayBatches(x, y, args.batch_size, args.seed)
-    return run_training(args, "offline", batches, ArrayPairing(), Normalizer(x), FixedValidation(vx, vy))
+    return run_training(args, "offline", batches, ArrayPairing(), normalize, FixedValidation(vx, vy))
 
 
 # MARK: - plots
