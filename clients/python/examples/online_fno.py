@@ -6,7 +6,7 @@ and trains while the solvers run. It logs the training and validation loss, the 
 reservoir's fill, and how often samples were reused, and saves `loss.png` (loss against wall time),
 `metrics.jsonl`, `summary.json` and `validation.npz` to --out.
 
-    python clients/python/examples/online_fno.py                       # sluice solve, the FNO case (NS2D)
+    python clients/python/examples/online_fno.py                       # sluice solve, fno-online.yaml (NS2D)
     python clients/python/examples/online_fno.py --numpy-solver        # the NumPy NS2D solver in this folder
     python clients/python/examples/online_fno.py --synthetic           # sluice synth: tests the machinery only
     python clients/python/examples/online_fno.py --solver-command "my_solver --server {server} --member {member}"
@@ -43,6 +43,7 @@ from typing import Any, Dict, List, Optional, Tuple
 import numpy as np
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.abspath(os.path.join(HERE, "..", "..", ".."))
 sys.path.insert(0, os.path.join(HERE, ".."))  # run from a checkout without installing
 
 import torch  # noqa: E402
@@ -62,10 +63,12 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     src = p.add_argument_group("stream (online)")
     src.add_argument("--solver-command", help="solver daemon command template (default: sluice solve CASE)")
-    src.add_argument("--case", default="solvers/ns2d/fno.yaml", help="case file for `sluice solve`")
+    src.add_argument("--case", default=os.path.join(REPO, "solvers", "ns2d", "fno-online.yaml"),
+                     help="case file for `sluice solve` (default: solvers/ns2d/fno-online.yaml, 64^2, a snapshot "
+                     "every 0.5 time units; solvers/ns2d/fno.yaml is the full recipe at 256^2)")
     src.add_argument("--synthetic", action="store_true", help="stream `sluice synth` samples (machinery test)")
     src.add_argument("--numpy-solver", action="store_true", help="stream the NumPy NS2D solver of this folder")
-    src.add_argument("--members", type=int, default=8, help="training members in all")
+    src.add_argument("--members", type=int, default=40, help="training members in all")
     src.add_argument("--concurrent", type=int, default=3, help="solver daemons running at once")
     src.add_argument("--samples-per-member", type=int, default=40)
     src.add_argument("--valid-members", type=int, default=2, help="members of the validation stream")
@@ -73,7 +76,8 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
     src.add_argument("--grid", type=int, default=64)
     src.add_argument("--nu", type=float, default=1e-3)
     src.add_argument("--interval-ms", type=float, default=20, help="synthetic stream: pause between samples")
-    src.add_argument("--policy", default="reservoir", help="server reservoir policy (fifo for --pairing stream)")
+    src.add_argument("--policy", help="server reservoir policy (default: fifo for `sluice solve` and --pairing "
+                     "stream, whose single snapshots are paired in arrival order; reservoir otherwise)")
     src.add_argument("--capacity", default="256MiB", help="reservoir byte bound")
     src.add_argument("--watermark", help="serving starts once the reservoir holds this many bytes")
     src.add_argument("--sluice", help="the sluice binary (default: $SLUICE_BIN or PATH)")
@@ -111,6 +115,9 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
     args = p.parse_args(argv)
     if args.field is None:
         args.field = "value" if args.synthetic else "vorticity"
+    if args.policy is None:
+        solve = not (args.synthetic or args.numpy_solver or args.solver_command)
+        args.policy = "fifo" if solve or args.pairing == "stream" else "reservoir"
     return args
 
 
