@@ -6,7 +6,7 @@ from __future__ import annotations
 import collections
 import glob
 import os
-from typing import Dict, List, Tuple
+from typing import Dict, List, Optional, Tuple
 
 import numpy as np
 import torch
@@ -35,6 +35,7 @@ class Pairing:
         self.mode, self.field, self.n_in, self.n_out = mode, field, n_in, n_out
         self.history: Dict[int, collections.deque] = collections.defaultdict(
             lambda: collections.deque(maxlen=n_in + n_out))
+        self.times: Dict[Tuple[int, int], float] = {}  # simulated time of each target used, by (member, step)
 
     def resolve(self, batch: Batch) -> None:
         if self.mode != "auto":
@@ -48,8 +49,10 @@ class Pairing:
         self.resolve(batch)
         values = batch[self.field]
         keys = list(zip(batch.member.tolist(), batch.step.tolist()))
+        times = batch.time.tolist()
         k = self.n_in + self.n_out
         if self.mode == "window":
+            self.times.update(zip(keys, times))
             window = values[:, -k:]
             return window[:, :self.n_in], window[:, self.n_in:], keys
         xs, ys, used = [], [], []
@@ -61,6 +64,7 @@ class Pairing:
                 xs.append(stacked[:self.n_in])
                 ys.append(stacked[self.n_in:])
                 used.append((member, step))
+                self.times[(member, step)] = times[i]
         if not xs:
             shape = (0, self.n_in, *values.shape[1:])
             return np.zeros(shape, np.float32), np.zeros((0, self.n_out, *values.shape[1:]), np.float32), []
@@ -77,19 +81,26 @@ def well_files(directory: str, split: str) -> List[str]:
     return sorted(glob.glob(os.path.join(directory, "*.hdf5"))) if split == "train" else []
 
 
-def well_windows(files: List[str], field: str, n_in: int, n_out: int) -> Tuple[np.ndarray, np.ndarray]:
+def well_windows(files: List[str], field: str, n_in: int, n_out: int,
+                 keys: Optional[List[Tuple[int, float]]] = None) -> Tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(input, target) windows of consecutive time steps from `t0_fields/<field>` datasets shaped
-    [trajectories, time, x, y] (The Well's layout). A trailing component axis, as an exported window field has,
-    is reduced to its last component (the newest snapshot of each window)."""
+    [trajectories, time, x, y] (The Well's layout), and for each window its member and the simulated time of its
+    first target snapshot ([n, 2] float64). A trailing component axis, as an exported window field has, is reduced
+    to its last component (the newest snapshot of each window).
+
+    The member is the file's `sluice_member` attribute (what `sluice export` writes; else the file's index) and the
+    time comes from `dimensions/time`. With `keys` (member, target time) only those windows are returned."""
     import h5py
 
-    xs, ys = [], []
+    xs, ys, ids = [], [], []
     k = n_in + n_out
-    for path in files:
+    for index, path in enumerate(files):
         with h5py.File(path, "r") as f:
             if f"t0_fields/{field}" not in f:
                 raise SystemExit(f"{path} has no t0_fields/{field}; it has {list(f.get('t0_fields', {}))}")
             data = f[f"t0_fields/{field}"][...]
+            member = int(f.attrs.get("sluice_member", index))
+            times = f["dimensions/time"][...] if "dimensions/time" in f else np.arange(data.shape[1], dtype=float)
         if data.ndim == 5:
             data = data[..., -1]
         if data.ndim != 4:
@@ -98,9 +109,20 @@ def well_windows(files: List[str], field: str, n_in: int, n_out: int) -> Tuple[n
             for t in range(trajectory.shape[0] - k + 1):
                 xs.append(trajectory[t:t + n_in])
                 ys.append(trajectory[t + n_in:t + k])
+                ids.append((member, float(times[t + n_in])))
+            member += 1  # files with several trajectories: consecutive members
     if not xs:
         raise SystemExit(f"no windows of {k} time steps in {files}")
-    return np.stack(xs).astype(np.float32), np.stack(ys).astype(np.float32)
+    x, y, ids_array = np.stack(xs).astype(np.float32), np.stack(ys).astype(np.float32), np.array(ids, np.float64)
+    if keys is not None:
+        index_of = {(int(m), round(float(t), 6)): i for i, (m, t) in enumerate(ids_array)}
+        pick = [index_of.get((int(m), round(float(t), 6))) for m, t in keys]
+        missing = [key for key, i in zip(keys, pick) if i is None]
+        if missing:
+            raise SystemExit(f"{len(missing)} of the {len(keys)} samples asked for are not in the dataset "
+                             f"(first: member {int(missing[0][0])}, time {missing[0][1]}); export those members")
+        x, y, ids_array = x[pick], y[pick], ids_array[pick]
+    return x, y, ids_array
 
 
 class ArrayBatches:

@@ -6,7 +6,7 @@ and trains while the solvers run. It logs the training and validation loss, the 
 reservoir's fill, and how often samples were reused, and saves `loss.png` (loss against wall time),
 `metrics.jsonl`, `summary.json` and `validation.npz` to --out.
 
-    python clients/python/examples/online_fno.py                       # sluice solve, the FNO case (NS2D)
+    python clients/python/examples/online_fno.py                       # sluice solve, fno-online.yaml (NS2D)
     python clients/python/examples/online_fno.py --numpy-solver        # the NumPy NS2D solver in this folder
     python clients/python/examples/online_fno.py --synthetic           # sluice synth: tests the machinery only
     python clients/python/examples/online_fno.py --solver-command "my_solver --server {server} --member {member}"
@@ -43,13 +43,14 @@ from typing import Any, Dict, List, Optional, Tuple
 import numpy as np
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.abspath(os.path.join(HERE, "..", "..", ".."))
 sys.path.insert(0, os.path.join(HERE, ".."))  # run from a checkout without installing
 
 import torch  # noqa: E402
 
 from fno import FNO2d, relative_l2  # noqa: E402
 from fno_data import ArrayBatches, ArrayPairing, Normalizer, Pairing, well_files, well_windows  # noqa: E402
-from sluice import Batch, ServerProcess, TrainerClient, find_binary, status  # noqa: E402
+from sluice import Batch, ServerProcess, SluiceTimeoutError, TrainerClient, find_binary, status  # noqa: E402
 
 SYNTHETIC = ("{sluice} synth --server {server} --member {member} --samples {samples} --shape {window}x{grid}x{grid}"
              " --interval-ms {interval_ms} --quiet")
@@ -62,10 +63,12 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     src = p.add_argument_group("stream (online)")
     src.add_argument("--solver-command", help="solver daemon command template (default: sluice solve CASE)")
-    src.add_argument("--case", default="solvers/ns2d/fno.yaml", help="case file for `sluice solve`")
+    src.add_argument("--case", default=os.path.join(REPO, "solvers", "ns2d", "fno-online.yaml"),
+                     help="case file for `sluice solve` (default: solvers/ns2d/fno-online.yaml, 64^2, a snapshot "
+                     "every 0.5 time units; solvers/ns2d/fno.yaml is the full recipe at 256^2)")
     src.add_argument("--synthetic", action="store_true", help="stream `sluice synth` samples (machinery test)")
     src.add_argument("--numpy-solver", action="store_true", help="stream the NumPy NS2D solver of this folder")
-    src.add_argument("--members", type=int, default=8, help="training members in all")
+    src.add_argument("--members", type=int, default=40, help="training members in all")
     src.add_argument("--concurrent", type=int, default=3, help="solver daemons running at once")
     src.add_argument("--samples-per-member", type=int, default=40)
     src.add_argument("--valid-members", type=int, default=2, help="members of the validation stream")
@@ -73,7 +76,8 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
     src.add_argument("--grid", type=int, default=64)
     src.add_argument("--nu", type=float, default=1e-3)
     src.add_argument("--interval-ms", type=float, default=20, help="synthetic stream: pause between samples")
-    src.add_argument("--policy", default="reservoir", help="server reservoir policy (fifo for --pairing stream)")
+    src.add_argument("--policy", help="server reservoir policy (default: fifo for `sluice solve` and --pairing "
+                     "stream, whose single snapshots are paired in arrival order; reservoir otherwise)")
     src.add_argument("--capacity", default="256MiB", help="reservoir byte bound")
     src.add_argument("--watermark", help="serving starts once the reservoir holds this many bytes")
     src.add_argument("--sluice", help="the sluice binary (default: $SLUICE_BIN or PATH)")
@@ -98,12 +102,22 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
     off.add_argument("--offline", metavar="DIR", help="train on a dataset in The Well's layout instead")
     off.add_argument("--match-online", metavar="DIR", help="use that online run's unique-sample count and "
                      "validation set")
-    off.add_argument("--unique-samples", type=int, help="offline: unique samples to train on")
+    off.add_argument("--unique-samples", type=int, help="offline: unique samples to train on (a random subset)")
+    off.add_argument("--match", choices=["samples", "count"], default="samples",
+                     help="with --match-online: train on exactly the (member, time) samples the online run used "
+                     "(samples, needs its samples.npz and those members in the dataset) or on as many random "
+                     "windows of the dataset (count)")
+    off.add_argument("--normalizer", choices=["online", "data"], default="online",
+                     help="with --match-online: normalise by the online run's mean and std (from its first batch; "
+                     "the same model input scale) or by the offline training set's")
     off.add_argument("--compare", nargs=2, metavar=("ONLINE", "OFFLINE"), help="plot two runs into --out (PNG)")
     p.add_argument("--out", default="out/online-fno", help="output folder (or PNG for --compare)")
     args = p.parse_args(argv)
     if args.field is None:
         args.field = "value" if args.synthetic else "vorticity"
+    if args.policy is None:
+        solve = not (args.synthetic or args.numpy_solver or args.solver_command)
+        args.policy = "fifo" if solve or args.pairing == "stream" else "reservoir"
     return args
 
 
@@ -141,6 +155,10 @@ class Members:
             log.close()
 
     @property
+    def exhausted(self) -> bool:
+        return not self.pending and not self.running
+
+    @property
     def failed(self) -> int:
         return sum(1 for code in self.finished.values() if code != 0)
 
@@ -159,6 +177,10 @@ class Members:
 
 def fmt(value: Optional[float]) -> str:
     return "   -  " if value is None else f"{value:.4f}"
+
+
+class StreamEnded(Exception):
+    """Every solver daemon has finished and the server has nothing left to serve."""
 
 
 class Log:
@@ -273,12 +295,29 @@ def train_online(args: argparse.Namespace) -> Dict[str, Any]:
         with TrainerClient(train_server.consumer, group="fno", batch_size=args.batch_size, prefetch=args.prefetch,
                            timeout=120) as client:
             first = client.next()
-            x0, _, _ = pairing(first)
+            # A throwaway pairing for the normaliser: the loop pairs the first batch itself (pairing it twice would
+            # pair a stream's snapshots with themselves).
+            x0, _, _ = Pairing(args.pairing, args.field, args.input_steps, args.target_steps)(first)
+            pairing.resolve(first)
             if pairing.mode == "stream" and args.policy != "fifo":
                 print("[fno] warning: stream pairing needs --policy fifo (each member's samples in order)",
                       flush=True)
             normalize = Normalizer(x0 if len(x0) else first[args.field])
-            summary = run_training(args, "online", client.next, pairing, normalize, validation,
+
+            def next_batch() -> Batch:
+                waited = 0.0
+                while True:
+                    try:
+                        return client.next(timeout=2.0)
+                    except SluiceTimeoutError:
+                        waited += 2.0
+                        members.poll()
+                        if members.exhausted and waited >= 6.0:
+                            raise StreamEnded() from None
+                        if waited >= 120:
+                            raise
+
+            summary = run_training(args, "online", next_batch, pairing, normalize, validation,
                                    server=train_server, members=members, first=first)
         np.savez(os.path.join(args.out, "validation.npz"), x=validation.x, y=validation.y)
         summary["solver_command"] = template
@@ -309,16 +348,21 @@ def run_training(args: argparse.Namespace, mode: str, next_batch, pairing: Pairi
     log = Log(args.out, mode)
     valid_tensors: Optional[Tuple[torch.Tensor, torch.Tensor]] = None
     seen: collections.Counter = collections.Counter()
-    consumed = step = 0
+    consumed = step = log_step = 0
     interval_losses: List[float] = []
     interval_samples = 0
     interval_served: List[int] = []
     started = last_log = time.monotonic()
     batch = first
+    ended = False
     while True:
         if batch is None:
-            batch = next_batch()
-        x, y, keys = pairing(batch)
+            try:
+                batch = next_batch()
+            except StreamEnded:
+                print("[fno] the stream ended: every solver daemon finished and the reservoir is drained", flush=True)
+                ended = True
+        x, y, keys = pairing(batch) if batch is not None else (None, None, [])
         served = batch.serve_count.tolist() if isinstance(batch, Batch) else []
         batch = None
         if members is not None:
@@ -335,7 +379,7 @@ def run_training(args: argparse.Namespace, mode: str, next_batch, pairing: Pairi
             interval_served += served
             seen.update(keys)
         now = time.monotonic()
-        done = (args.steps is not None and step >= args.steps) or \
+        done = ended or (args.steps is not None and step >= args.steps) or \
             (args.steps is None and now - started >= args.train_seconds)
         if done and not validation.ready:  # the last record needs a validation loss
             print("[fno] waiting for the validation set", flush=True)
@@ -343,7 +387,7 @@ def run_training(args: argparse.Namespace, mode: str, next_batch, pairing: Pairi
                 time.sleep(0.2)
         if valid_tensors is None and validation.ready:
             valid_tensors = normalize(validation.x), normalize(validation.y)
-        if interval_losses and (now - last_log >= args.log_every or done):
+        if interval_losses and (now - last_log >= args.log_every or (done and step > log_step)):
             record: Dict[str, Any] = {
                 "time_s": now - started, "step": step, "train_loss": float(np.mean(interval_losses)),
                 "valid_loss": evaluate(model, *valid_tensors) if valid_tensors is not None else None,
@@ -358,6 +402,7 @@ def run_training(args: argparse.Namespace, mode: str, next_batch, pairing: Pairi
                               solver_samples_per_s=s["rates"]["samples_in_per_s"],
                               members_done=sum(1 for m in s["members"] if m["done"]))
             log.write(record)
+            log_step = step
             interval_losses, interval_samples, interval_served, last_log = [], 0, [], time.monotonic()
         if done:
             break
@@ -366,8 +411,13 @@ def run_training(args: argparse.Namespace, mode: str, next_batch, pairing: Pairi
                "unique_samples": len(seen), "reuse": consumed / max(len(seen), 1),
                "final_train_loss": last["train_loss"], "final_valid_loss": last["valid_loss"],
                "best_valid_loss": min(r["valid_loss"] for r in log.records if r["valid_loss"] is not None),
-               "valid_samples": len(validation.x),
+               "valid_samples": len(validation.x), "stream_ended": ended,
+               "normalizer": {"mean": normalize.mean, "std": normalize.std},
                "args": {k: v for k, v in vars(args).items() if k not in ("compare",)}}
+    if mode == "online":  # which samples were used, for an offline run on exactly those (--match-online)
+        used = np.array([(m, pairing.times[(m, s)]) for m, s in sorted(seen)], np.float64).reshape(-1, 2)
+        np.savez(os.path.join(args.out, "samples.npz"), member_time=used)
+        summary["members_used"] = len(set(int(m) for m in used[:, 0]))
     with open(os.path.join(args.out, "summary.json"), "w") as f:
         json.dump(summary, f, indent=2)
     plot([log.records], [mode], os.path.join(args.out, "loss.png"))
@@ -377,28 +427,43 @@ def run_training(args: argparse.Namespace, mode: str, next_batch, pairing: Pairi
 # MARK: - offline
 
 def train_offline(args: argparse.Namespace) -> Dict[str, Any]:
-    x, y = well_windows(well_files(args.offline, "train"), args.field, args.input_steps, args.target_steps)
+    files = well_files(args.offline, "train")
     unique = args.unique_samples
+    keys = None
+    samples = os.path.join(args.match_online or "", "samples.npz")
+    if args.match_online and unique is None and args.match == "samples" and os.path.exists(samples):
+        keys = [tuple(k) for k in np.load(samples)["member_time"]]
+        print(f"[fno] offline: the {len(keys)} samples (member, time) the online run in {args.match_online} used",
+              flush=True)
+    x, y, _ = well_windows(files, args.field, args.input_steps, args.target_steps, keys=keys)
     if args.match_online:
-        with open(os.path.join(args.match_online, "summary.json")) as f:
-            unique = unique or json.load(f)["unique_samples"]
+        if keys is None:
+            with open(os.path.join(args.match_online, "summary.json")) as f:
+                unique = unique or json.load(f)["unique_samples"]
         validation = np.load(os.path.join(args.match_online, "validation.npz"))
         vx, vy = validation["x"], validation["y"]
     else:
         valid_files = well_files(args.offline, "valid")
         if valid_files:
-            vx, vy = well_windows(valid_files, args.field, args.input_steps, args.target_steps)
+            vx, vy, _ = well_windows(valid_files, args.field, args.input_steps, args.target_steps)
         else:
             held = max(1, len(x) // 10)
             x, y, vx, vy = x[:-held], y[:-held], x[-held:], y[-held:]
-    if unique is not None:
+    if unique is not None and keys is None:
         if unique > len(x):
             print(f"[fno] the dataset has {len(x)} windows, fewer than the {unique} asked for", flush=True)
         pick = np.random.default_rng(args.seed).permutation(len(x))[:unique]
         x, y = x[pick], y[pick]
     print(f"[fno] offline: {len(x)} unique training samples, {len(vx)} validation samples", flush=True)
+    normalize = Normalizer(x)
+    if args.match_online and args.normalizer == "online":
+        with open(os.path.join(args.match_online, "summary.json")) as f:
+            fixed = json.load(f).get("normalizer")
+        if fixed:
+            normalize.mean, normalize.std = fixed["mean"], fixed["std"]
+    print(f"[fno] offline: normalising by mean {normalize.mean:.4g}, std {normalize.std:.4g}", flush=True)
     batches = ArrayBatches(x, y, args.batch_size, args.seed)
-    return run_training(args, "offline", batches, ArrayPairing(), Normalizer(x), FixedValidation(vx, vy))
+    return run_training(args, "offline", batches, ArrayPairing(), normalize, FixedValidation(vx, vy))
 
 
 # MARK: - plots
@@ -417,17 +482,18 @@ def plot(runs: List[List[Dict[str, Any]]], labels: List[str], path: str) -> None
     except ImportError:
         print("[fno] matplotlib is not installed; no plot (pip install matplotlib)", flush=True)
         return
-    fig, ax = plt.subplots(figsize=(7, 4.2))
-    for records, label, color in zip(runs, labels, ["tab:blue", "tab:orange", "tab:green"]):
-        t = [r["time_s"] for r in records]
-        ax.plot(t, [r["train_loss"] for r in records], "--", color=color, label=f"{label} train")
-        valid = [(r["time_s"], r["valid_loss"]) for r in records if r["valid_loss"] is not None]
-        ax.plot([v[0] for v in valid], [v[1] for v in valid], "-", color=color, label=f"{label} validation")
-    ax.set_xlabel("wall time (s)")
-    ax.set_ylabel("relative L2 loss")
-    ax.set_yscale("log")
-    ax.grid(True, which="both", alpha=0.3)
-    ax.legend()
+    fig, axes = plt.subplots(1, 2, figsize=(10, 4), sharey=True)
+    for ax, key, xlabel in zip(axes, ["time_s", "step"], ["wall time (s)", "optimizer step"]):
+        for records, label, color in zip(runs, labels, ["tab:blue", "tab:orange", "tab:green"]):
+            ax.plot([r[key] for r in records], [r["train_loss"] for r in records], "--", color=color, alpha=0.6,
+                    label=f"{label} train")
+            valid = [(r[key], r["valid_loss"]) for r in records if r["valid_loss"] is not None]
+            ax.plot([v[0] for v in valid], [v[1] for v in valid], "-", color=color, label=f"{label} validation")
+        ax.set_xlabel(xlabel)
+        ax.set_yscale("log")
+        ax.grid(True, which="both", alpha=0.3)
+    axes[0].set_ylabel("relative L2 loss")
+    axes[0].legend()
     fig.tight_layout()
     os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
     fig.savefig(path, dpi=110)

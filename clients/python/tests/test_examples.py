@@ -111,7 +111,10 @@ def test_online_fno_runs_on_a_synthetic_stream_then_offline_and_compares(sluice_
                 f.create_dataset("t0_fields/value", data=((t * 7919 + steps * 256 + np.arange(256).reshape(16, 16))
                                                           % 2**24).astype(np.float32)[None])
     offline = str(tmp_path / "offline")
-    stdout = run_example("--offline", str(dataset), "--field", "value", "--match-online", online, "--steps", "6",
+    assert os.path.exists(os.path.join(online, "samples.npz"))
+    # This hand-written dataset does not hold the stream's samples: match the count only.
+    stdout = run_example("--offline", str(dataset), "--field", "value", "--match-online", online, "--match", "count",
+                         "--steps", "6",
                          "--log-every", "0", "--modes", "4", "--width", "8", "--batch-size", "4", "--out", offline)
     unique = min(summary["unique_samples"], 3 * 19)
     assert f"offline: {unique} unique training samples, 6 validation samples" in stdout
@@ -147,3 +150,54 @@ def test_stream_pairing_joins_consecutive_snapshots_of_each_member():
     x, y, used = pairing(batch([(1, 1), (0, 2)]))
     assert used == [(1, 1), (0, 2)]
     assert np.array_equal(x[1, 0], values(0, 1, (4, 4))) and np.array_equal(y[1, 0], values(0, 2, (4, 4)))
+
+
+def test_offline_reads_a_sluice_export_of_the_streamed_members(sluice_bin, server, tmp_path):
+    # `sluice export` of members 0-1 (4 snapshots each) holds bit for bit what `sluice solve` streams for them, and
+    # the offline arm picks exactly the (member, time) samples an online run used from it.
+    pytest.importorskip("torch")
+    h5py = pytest.importorskip("h5py")
+    case = os.path.join(PACKAGE_ROOT, "..", "..", "solvers", "ns2d", "fno-demo.yaml")
+    dataset = tmp_path / "dataset"
+    p = subprocess.run([sluice_bin, "export", case, "--out", str(dataset), "--members", "0-1", "--steps", "300",
+                        "--unfiltered", "--train", "1", "--valid", "0", "--test", "0", "--threads", "0", "--quiet"],
+                       capture_output=True, text=True, timeout=60)
+    assert p.returncode == 0, p.stdout + p.stderr
+
+    from fno_data import well_files, well_windows
+
+    files = well_files(str(dataset), "train")
+    assert [os.path.basename(f) for f in files] == ["fno-demo_member000000.hdf5", "fno-demo_member000001.hdf5"]
+    x, y, ids = well_windows(files, "vorticity", 1, 1)
+    assert x.shape == (6, 1, 64, 64) and y.shape == (6, 1, 64, 64)
+    assert np.allclose(ids, [(m, t) for m in (0, 1) for t in (0.1, 0.2, 0.3)])
+
+    with TrainerClient(server.consumer, group="g", batch_size=4) as trainer:
+        p = subprocess.run([sluice_bin, "solve", case, "--member", "1", "--steps", "300", "--server", server.solver,
+                            "--quiet"], capture_output=True, text=True, timeout=60)
+        assert p.returncode == 0, p.stdout + p.stderr
+        batches = list(trainer.batches(idle_timeout=1.5))
+    times = np.concatenate([b.time for b in batches])
+    streamed = np.concatenate([b["vorticity"] for b in batches])[np.argsort(times)]
+    times = np.sort(times)
+    with h5py.File(files[1], "r") as f:
+        exported = f["t0_fields/vorticity"][0]
+        assert np.allclose(f["dimensions/time"][...], times)
+    assert np.array_equal(streamed, exported)
+
+    # An online run's outputs, as --match-online reads them: 3 samples used, and a validation set.
+    online = tmp_path / "online"
+    os.makedirs(online)
+    np.savez(online / "samples.npz", member_time=np.array([(0, 0.2), (1, 0.1), (1, 0.3)]))
+    np.savez(online / "validation.npz", x=x[:2], y=y[:2])
+    with open(online / "summary.json", "w") as f:
+        json.dump({"unique_samples": 3}, f)
+    x3, _, picked = well_windows(files, "vorticity", 1, 1, keys=[(0, 0.2), (1, 0.1), (1, 0.3)])
+    assert np.array_equal(x3[1, 0], streamed[0]) and np.allclose(picked, [[0, 0.2], [1, 0.1], [1, 0.3]])
+    stdout = run_example("--offline", str(dataset), "--match-online", str(online), "--steps", "3", "--log-every",
+                         "0", "--modes", "4", "--width", "8", "--batch-size", "2", "--out", str(tmp_path / "off"))
+    assert "the 3 samples (member, time) the online run" in stdout and "offline: 3 unique training samples" in stdout
+    summary = json.load(open(tmp_path / "off" / "summary.json"))
+    assert summary["steps"] == 3 and summary["unique_samples"] == 3 and summary["valid_samples"] == 2
+    with pytest.raises(SystemExit, match="not in the dataset"):
+        well_windows(files, "vorticity", 1, 1, keys=[(2, 0.1)])
