@@ -55,6 +55,7 @@ let package = Package(
         // large enough to be in the asymptotic regime (about 20x faster than -Onone for these loops).
         .target(name: "NavierStokes2D", dependencies: ["SolverKit", "SluiceModel"], swiftSettings: optimisedKernels),
         .target(name: "Advection", dependencies: ["SolverKit", "SluiceModel"], swiftSettings: optimisedKernels),
+        .target(name: "Channel", dependencies: ["SolverKit", "SluiceModel"], swiftSettings: optimisedKernels),
         // The solver daemon loop: case files to simulations (registry), stepping, schedules, sinks, progress.
         .target(name: "SolverRuntime", dependencies: [
             "SolverKit", "SluiceModel", "SluiceConfig", "HDF5", "NavierStokes2D", "Advection",
@@ -90,6 +91,8 @@ let package = Package(
         .testTarget(name: "NavierStokes2DTests", dependencies: ["NavierStokes2D", "SolverKit", "SluiceModel", "TestSupport"],
                     exclude: ["Reference"]),
         .testTarget(name: "AdvectionTests", dependencies: ["Advection", "SolverKit", "SluiceModel", "TestSupport"]),
+        .testTarget(name: "ChannelTests", dependencies: ["Channel", "SolverKit", "SluiceModel", "TestSupport"],
+                    swiftSettings: optimisedKernels),
         .testTarget(name: "SolverRuntimeTests", dependencies: [
             "SolverRuntime", "NavierStokes2D", "Advection", "SolverKit", "SluiceModel", "HDF5", "TestSupport",
         ]),
