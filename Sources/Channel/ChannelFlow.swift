@@ -182,6 +182,11 @@ public final class ChannelFlow {
     /// Adds the mode `v(y), omega(y)` at pair `(ix, jz)` (and its conjugate partner when `ix == 0`).
     /// `phi` is recomputed from `v` (`phi = v'' - k^2 v`). The profiles must vanish at the walls (and `v'` too).
     public func addMode(ix: Int, jz: Int, v values: [Complex<Double>], omega omegaValues: [Complex<Double>]) {
+        addModeWithoutRefresh(ix: ix, jz: jz, v: values, omega: omegaValues)
+        refreshDerivedState()
+    }
+
+    func addModeWithoutRefresh(ix: Int, jz: Int, v values: [Complex<Double>], omega omegaValues: [Complex<Double>]) {
         precondition(values.count == configuration.ny && omegaValues.count == configuration.ny)
         let p = jz * nkx + ix
         for j in 0...n {
@@ -193,7 +198,6 @@ public final class ChannelFlow {
                 omega[j * pairs + q] += omegaValues[j].conjugate
             }
         }
-        refreshDerivedState()
     }
 
     /// Recomputes `phi = (D^2 - k^2) v`, `L phi`, `L omega`, `L U`, `L W` from `v`, `omega`, `U`, `W`, and

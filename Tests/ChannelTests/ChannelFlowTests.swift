@@ -5,9 +5,9 @@ import Testing
 
 /// Plane Poiseuille flow at Re_tau = 180 in wall units: nu = 1/180, -dP/dx = 1, U = 90 (1 - y^2).
 private func poiseuilleFlow(driving: ChannelConfiguration.Driving = .pressureGradient(1), nx: Int = 8, nz: Int = 8,
-                            ny: Int = 33) throws -> ChannelFlow {
+                            ny: Int = 33, dt: Double = 0.01, courant: Double? = nil) throws -> ChannelFlow {
     let c = ChannelConfiguration(nx: nx, ny: ny, nz: nz, lx: 4 * .pi, lz: 4 * .pi / 3, viscosity: 1.0 / 180,
-                                 driving: driving, timeStep: 0.01)
+                                 driving: driving, timeStep: dt, courant: courant)
     let flow = try ChannelFlow(configuration: c, rigor: .estimate)
     flow.setMeanFlow(flow.laminarProfile())
     return flow
@@ -60,4 +60,43 @@ private func poiseuilleFlow(driving: ChannelConfiguration.Driving = .pressureGra
     for _ in 0..<20 { flow.advance() }
     #expect(abs(flow.bulkVelocity - 60) < 1e-11)
     #expect(abs(flow.pressureGradient - 1) < 1e-10, "pressure gradient \(flow.pressureGradient)")
+}
+
+@Test func perturbedFlowStaysDivergenceFreeWithNoSlipWalls() throws {
+    let flow = try poiseuilleFlow(nx: 16, nz: 16, ny: 33, dt: 0.002, courant: 0.8)
+    flow.addRandomPerturbation(amplitude: 5, seed: 7)
+    for _ in 0..<10 { flow.advance() }
+    #expect(flow.fluctuationEnergy() > 1e-3)
+    #expect(flow.divergenceResidual() < 1e-12, "divergence \(flow.divergenceResidual())")
+    let spectra = flow.velocitySpectra()
+    let n = flow.n, pairs = flow.pairs
+    var wall = 0.0, interior = 0.0
+    for p in 0..<pairs {
+        for j in [0, n] { wall = max(wall, spectra.u[j * pairs + p].length, spectra.v[j * pairs + p].length, spectra.w[j * pairs + p].length) }
+        interior = max(interior, spectra.v[(n / 2) * pairs + p].length)
+    }
+    #expect(wall < 1e-12 * max(1, interior), "wall velocity \(wall)")
+}
+
+@Test func orrSommerfeldLeastStableModeMatchesOrszag() throws {
+    // Orszag (1971, J. Fluid Mech. 50, table 2): Re = 7500, alpha = 1, c = 0.24989154 + 0.00223497i.
+    let mode = try OrrSommerfeld.leastStableMode(reynolds: 7500, alpha: 1, intervals: 80)
+    #expect(abs(mode.c.re - 0.24989154) < 1e-7 && abs(mode.c.im - 0.00223497) < 1e-7, "c = \(mode.c)")
+}
+
+@Test func tollmienSchlichtingWaveGrowsAtTheOrrSommerfeldRate() throws {
+    let n = 64
+    let mode = try OrrSommerfeld.leastStableMode(reynolds: 7500, alpha: 1, intervals: n)
+    let c = ChannelConfiguration(nx: 4, ny: n + 1, nz: 2, lx: 2 * .pi, lz: 1, viscosity: 1.0 / 7500,
+                                 driving: .pressureGradient(2.0 / 7500), timeStep: 0.02)
+    let flow = try ChannelFlow(configuration: c, rigor: .estimate)
+    flow.setMeanFlow(flow.laminarProfile())
+    flow.addMode(ix: 1, jz: 0, v: mode.v.map { $0 * 1e-6 }, omega: Array(repeating: .zero, count: n + 1))
+    for _ in 0..<100 { flow.advance() }
+    let (t0, e0) = (flow.time, flow.fluctuationEnergy())
+    for _ in 0..<2000 { flow.advance() }
+    let rate = 0.5 * log(flow.fluctuationEnergy() / e0) / (flow.time - t0)
+    let expected = 1 * mode.c.im
+    print("TS wave: DNS growth rate \(rate), Orr-Sommerfeld alpha c_i = \(expected), c = \(mode.c)")
+    #expect(abs(rate - expected) < 0.01 * expected, "DNS growth rate \(rate), Orr-Sommerfeld alpha c_i = \(expected)")
 }
