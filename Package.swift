@@ -58,7 +58,7 @@ let package = Package(
         .target(name: "Channel", dependencies: ["SolverKit", "SluiceModel"], swiftSettings: optimisedKernels),
         // The solver daemon loop: case files to simulations (registry), stepping, schedules, sinks, progress.
         .target(name: "SolverRuntime", dependencies: [
-            "SolverKit", "SluiceModel", "SluiceConfig", "HDF5", "NavierStokes2D", "Advection",
+            "SolverKit", "SluiceModel", "SluiceConfig", "HDF5", "NavierStokes2D", "Advection", "Channel",
         ]),
         // Studies: study files, designs of experiments, parameter draws (pure).
         .target(name: "Studies", dependencies: ["SluiceModel"]),
@@ -74,7 +74,7 @@ let package = Package(
             name: "sluice",
             dependencies: [
                 "SluiceModel", "ZeroMQ", "HDF5", "SolverKit", "Wire", "Transport", "Reservoir", "Server", "Clients", "SluiceConfig",
-                "SolverRuntime", "NavierStokes2D", "Advection", "Studies", "Launcher",
+                "SolverRuntime", "NavierStokes2D", "Advection", "Channel", "Studies", "Launcher",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

@@ -29,6 +29,7 @@ SHIPPED = [
     ("solvers/synthetic/*.yaml", "synthetic-case.schema.json"),
     ("solvers/ns2d/*.yaml", "ns2d-case.schema.json"),
     ("solvers/advection/*.yaml", "advection-case.schema.json"),
+    ("solvers/channel/*.yaml", "channel-case.schema.json"),
 ]
 
 
