@@ -100,3 +100,23 @@ private func poiseuilleFlow(driving: ChannelConfiguration.Driving = .pressureGra
     print("TS wave: DNS growth rate \(rate), Orr-Sommerfeld alpha c_i = \(expected), c = \(mode.c)")
     #expect(abs(rate - expected) < 0.01 * expected, "DNS growth rate \(rate), Orr-Sommerfeld alpha c_i = \(expected)")
 }
+
+@Test func obliqueWaveDecaysAtTheOrrSommerfeldRate() throws {
+    // alpha = beta = 1 exercises the spanwise terms of h_v (uw, vw, ww products and their kz factors).
+    let n = 48
+    let mode = try OrrSommerfeld.leastStableMode(reynolds: 2000, alpha: 1, beta: 1, intervals: n)
+    let c = ChannelConfiguration(nx: 4, ny: n + 1, nz: 4, lx: 2 * .pi, lz: 2 * .pi, viscosity: 1.0 / 2000,
+                                 driving: .pressureGradient(2.0 / 2000), timeStep: 0.02)
+    let flow = try ChannelFlow(configuration: c, rigor: .estimate)
+    flow.setMeanFlow(flow.laminarProfile())
+    flow.addMode(ix: 1, jz: 1, v: mode.v.map { $0 * 1e-6 }, omega: Array(repeating: .zero, count: n + 1))
+    let pair = 1 * flow.nkx + 1
+    func energy() -> Double { (0...n).reduce(0) { $0 + flow.quadrature[$1] * flow.v[$1 * flow.pairs + pair].lengthSquared } }
+    for _ in 0..<100 { flow.advance() }
+    let (t0, e0) = (flow.time, energy())
+    for _ in 0..<1000 { flow.advance() }
+    let rate = 0.5 * log(energy() / e0) / (flow.time - t0)
+    let expected = mode.c.im
+    print("oblique wave: DNS rate \(rate), Orr-Sommerfeld alpha c_i = \(expected)")
+    #expect(abs(rate - expected) < 0.01 * abs(expected), "DNS rate \(rate), Orr-Sommerfeld \(expected)")
+}

@@ -5,7 +5,8 @@ import SolverKit
 /// `A v = c B v` by LAPACK `zggev`.
 ///
 /// `(U - c)(D^2 - alpha^2) v - U'' v = (1 / (i alpha Re)) (D^2 - alpha^2)^2 v`, `v = v' = 0` at `y = +-1`, for
-/// plane Poiseuille flow `U = 1 - y^2` in centreline units.
+/// plane Poiseuille flow `U = 1 - y^2` in centreline units. For an oblique wave `(alpha, beta)` the `alpha^2` of
+/// the Laplacians becomes `k^2 = alpha^2 + beta^2`, and `v` grows at `alpha c_i`.
 enum OrrSommerfeld {
     struct Mode {
         var c: Complex<Double>
@@ -13,13 +14,13 @@ enum OrrSommerfeld {
         var v: [Complex<Double>]
     }
 
-    static func leastStableMode(reynolds: Double, alpha: Double, intervals n: Int) throws -> Mode {
+    static func leastStableMode(reynolds: Double, alpha: Double, beta: Double = 0, intervals n: Int) throws -> Mode {
         let size = n + 1
         let y = Chebyshev.points(n)
         let d1 = Chebyshev.differentiationMatrix(n)
         let d2 = Chebyshev.multiply(d1, d1, size: size)
         let d4 = Chebyshev.multiply(d2, d2, size: size)
-        let a2 = alpha * alpha
+        let a2 = alpha * alpha + beta * beta   // k^2 of the oblique wave
         var a = [Complex<Double>](repeating: .zero, count: size * size)
         var b = a
         let viscous = Complex<Double>(0, 1 / (alpha * reynolds))   // -1/(i alpha Re)
