@@ -16,7 +16,8 @@ public struct ChannelConfiguration: Sendable, Hashable {
     public var driving: Driving
     /// Initial (and largest) time step.
     public var timeStep: Double
-    /// Target Courant number `dt max(|u|/dx + |v|/dy + |w|/dz)`; nil keeps `timeStep` fixed.
+    /// Target Courant number in spectral form, `dt pi max(|u|/dx + |v|/dy + |w|/dz)` (`dy` the local
+    /// Gauss-Lobatto spacing); RK3 is stable below `sqrt(3)`. Nil keeps `timeStep` fixed.
     public var courant: Double?
 
     public enum Driving: Sendable, Hashable {

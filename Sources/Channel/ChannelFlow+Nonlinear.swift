@@ -8,7 +8,8 @@ extension ChannelFlow {
         computeVelocitySpectra()
         let nx = configuration.nx, nz = configuration.nz
         let px = paddedX, pz = paddedZ, pkx = px / 2 + 1
-        let dxInverse = Double(nx) / configuration.lx, dzInverse = Double(nz) / configuration.lz
+        // Spectral Courant rate: pi / dx is the largest Fourier wavenumber, so dt * rate < sqrt(3) keeps RK3 stable.
+        let dxInverse = Double.pi * Double(nx) / configuration.lx, dzInverse = Double.pi * Double(nz) / configuration.lz
         let scale = 1 / Double(px * pz)
         var rate = 0.0
         let sources = [uHat, v, wHat]
@@ -26,7 +27,7 @@ extension ChannelFlow {
                 timed { plan.inverse(paddedSpectrum, into: physical[q]) }
             }
             let u = physical[0], vv = physical[1], w = physical[2]
-            let dyInverse = inverseSpacingY[j]
+            let dyInverse = Double.pi * inverseSpacingY[j]
             for i in 0..<u.count {
                 rate = max(rate, abs(u[i]) * dxInverse + abs(vv[i]) * dyInverse + abs(w[i]) * dzInverse)
             }

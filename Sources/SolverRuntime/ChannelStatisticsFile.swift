@@ -7,7 +7,10 @@ import HDF5
 /// `ww`, `uv`), the 1-D spectra `spectrum_x_{uu,vv,ww}` `[y][kx]` and `spectrum_z_*` `[y][kz]` with `kx`, `kz`,
 /// and attributes `re_tau` (from the wall shear), `samples`, `first_time`, `last_time`, `viscosity`, `case`.
 public enum ChannelStatisticsFile {
-    public static func write(_ s: ChannelStatistics, caseName: String, to path: String) throws {
+    /// - Parameter current: the instantaneous state (`current_time`, `current_re_tau`, `current_bulk_velocity`,
+    ///   `current_fluctuation_energy` attributes), to follow spin-up before averaging starts.
+    public static func write(_ s: ChannelStatistics, caseName: String, current: ChannelSimulation? = nil,
+                             to path: String) throws {
         let temporary = path + ".partial"
         let file = try File(creating: temporary, overwrite: true)
         let count = Double(max(1, s.samples))
@@ -41,6 +44,13 @@ public enum ChannelStatisticsFile {
         try file.setAttribute("last_time", to: s.lastTime)
         try file.setAttribute("viscosity", to: s.viscosity)
         try file.setAttribute("case", to: caseName)
+        if let flow = current?.flow {
+            let shear = flow.wallShear
+            try file.setAttribute("current_time", to: flow.time)
+            try file.setAttribute("current_re_tau", to: (max(0, 0.5 * (shear.lower + shear.upper))).squareRoot() / flow.configuration.viscosity)
+            try file.setAttribute("current_bulk_velocity", to: flow.bulkVelocity)
+            try file.setAttribute("current_fluctuation_energy", to: flow.fluctuationEnergy())
+        }
         try file.close()
         if FileManager.default.fileExists(atPath: path) { try FileManager.default.removeItem(atPath: path) }
         try FileManager.default.moveItem(atPath: temporary, toPath: path)

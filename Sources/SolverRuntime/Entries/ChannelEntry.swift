@@ -22,10 +22,9 @@ extension SolverEntry {
         let simulation = try ChannelSimulation(case: spec, rigor: request.rigor)
         if let statsPath = spec.statistics?.path {
             let name = spec.name
-            simulation.statisticsObserver = { statistics, _ in
-                guard statistics.samples > 0 else { return }
+            simulation.statisticsObserver = { statistics, current in
                 do {
-                    try ChannelStatisticsFile.write(statistics, caseName: name, to: statsPath)
+                    try ChannelStatisticsFile.write(statistics, caseName: name, current: current, to: statsPath)
                 } catch {
                     FileHandle.standardError.write(Data("channel: cannot write statistics to \(statsPath): \(error)\n".utf8))
                 }
