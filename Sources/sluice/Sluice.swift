@@ -27,6 +27,7 @@ struct Sluice: AsyncParsableCommand {
         subcommands: [
             ServeCommand.self, SolveCommand.self, LaunchCommand.self, StatusCommand.self, DemoCommand.self, BenchCommand.self,
             KeysCommand.self, SynthCommand.self, ConsumeCommand.self, VersionCommand.self,
+            ChannelStatsCommand.self,
         ]
     )
 }
