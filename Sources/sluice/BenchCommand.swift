@@ -17,4 +17,5 @@ let benchSubcommands: [any ParsableCommand.Type] = [
     BenchMemoryCommand.self,
     BenchNS2DCommand.self,
     BenchAdvectionCommand.self,
+    BenchChannelCommand.self,
 ]
