@@ -120,3 +120,23 @@ private func poiseuilleFlow(driving: ChannelConfiguration.Driving = .pressureGra
     print("oblique wave: DNS rate \(rate), Orr-Sommerfeld alpha c_i = \(expected)")
     #expect(abs(rate - expected) < 0.01 * abs(expected), "DNS rate \(rate), Orr-Sommerfeld \(expected)")
 }
+
+@Test func kineticEnergyBudgetCloses() throws {
+    // dE/dt = P - epsilon for a perturbed laminar flow; dE/dt by a centred difference over two steps.
+    let c = ChannelConfiguration(nx: 16, ny: 33, nz: 16, lx: 2 * .pi, lz: .pi, viscosity: 1.0 / 100,
+                                 driving: .pressureGradient(1), timeStep: 2e-4)
+    let flow = try ChannelFlow(configuration: c, rigor: .estimate)
+    flow.setMeanFlow(flow.y.map { 5 * (1 - $0 * $0) })   // below the laminar 50 (1 - y^2): the flow accelerates
+    flow.addRandomPerturbation(amplitude: 1, seed: 3)
+    for _ in 0..<5 { flow.advance() }
+    let before = flow.energyBudget().energy
+    flow.advance()
+    let now = flow.energyBudget()
+    flow.advance()
+    let after = flow.energyBudget().energy
+    let rate = (after - before) / (2 * c.timeStep)
+    let balance = now.power - now.dissipation
+    print("energy budget: dE/dt \(rate), P - epsilon \(balance), epsilon \(now.dissipation)")
+    #expect(abs(rate - balance) < 1e-4 * now.dissipation,
+            "dE/dt \(rate) vs P - epsilon = \(now.power) - \(now.dissipation) = \(balance)")
+}
