@@ -16,7 +16,15 @@ public struct ChannelCase: Codable, Sendable, Hashable {
     public var time: Time
     public var initialCondition: InitialCondition
     public var statistics: Statistics?
+    public var checkpoint: Checkpoint?
     public var output: Output
+
+    /// An exact-restart file (HDF5, written by the runtime) every `every` steps and at the end, at `path`.
+    public struct Checkpoint: Codable, Sendable, Hashable {
+        public var every: Int
+        public var path: String
+        public init(every: Int, path: String) { self.every = every; self.path = path }
+    }
 
     /// `nx x ny x nz` on `lx x 2 x lz`; `ny` Chebyshev-Gauss-Lobatto points.
     public struct Grid: Codable, Sendable, Hashable {
@@ -56,9 +64,13 @@ public struct ChannelCase: Codable, Sendable, Hashable {
             case turbulent
             /// Laminar flow plus the same random perturbations.
             case perturbedLaminar = "perturbed-laminar"
+            /// A checkpoint file (`path`, relative to the case file) of the same grid: the run continues bit for
+            /// bit from its step (`time.steps` counts from the original step 0).
+            case restart
         }
         public var kind: Kind
-        public init(kind: Kind) { self.kind = kind }
+        public var path: String?
+        public init(kind: Kind, path: String? = nil) { self.kind = kind; self.path = path }
     }
 
     /// In-flight statistics: a sample every `every` steps once `start_time` is reached, written by the runtime to
@@ -101,10 +113,10 @@ public struct ChannelCase: Codable, Sendable, Hashable {
 
     public init(solver: String = "channel", name: String, description: String? = nil, parameters: ChannelParameters,
                 grid: Grid, driving: Driving? = nil, time: Time, initialCondition: InitialCondition,
-                statistics: Statistics? = nil, output: Output) {
+                statistics: Statistics? = nil, checkpoint: Checkpoint? = nil, output: Output) {
         self.solver = solver; self.name = name; self.description = description; self.parameters = parameters
         self.grid = grid; self.driving = driving; self.time = time; self.initialCondition = initialCondition
-        self.statistics = statistics; self.output = output
+        self.statistics = statistics; self.checkpoint = checkpoint; self.output = output
     }
 
     /// The numerical configuration of this case (wall units).

@@ -17,6 +17,8 @@ public final class ChannelSimulation: Simulation {
     /// Called with the statistics every `statistics.write_every` steps and at the planned last step (the runtime
     /// writes them to HDF5; the solver itself does no I/O).
     public var statisticsObserver: ((ChannelStatistics, ChannelSimulation) -> Void)?
+    /// Called with a checkpoint every `checkpoint.every` steps and at the planned last step (the runtime writes it).
+    public var checkpointObserver: ((ChannelCheckpoint) -> Void)?
     private let outputGrid: ChannelCase.OutputGrid
     private let outputType: DType
     private let coarsePlan: RealFFTPlan<Double>
@@ -25,7 +27,8 @@ public final class ChannelSimulation: Simulation {
     private var buffers: [[Double]]
     private var floatBuffers: [[Float]]
 
-    public init(case spec: ChannelCase, rigor: FFTPlanningRigor = .measure) throws {
+    /// - Parameter restart: the checkpoint of a `restart` initial condition (read by the runtime).
+    public init(case spec: ChannelCase, restart: ChannelCheckpoint? = nil, rigor: FFTPlanningRigor = .measure) throws {
         guard spec.solver == "channel" else { throw ChannelError.invalidCase("solver '\(spec.solver)' is not channel") }
         let p = spec.parameters
         guard p.reTau.isFinite, p.reTau > 0 else { throw ChannelError.invalidCase("re_tau \(p.reTau) must be positive") }
@@ -43,6 +46,9 @@ public final class ChannelSimulation: Simulation {
         case .turbulent:
             flow.setMeanFlow(flow.y.map { Self.reichardt(yPlus: (1 - abs($0)) * p.reTau) })
             flow.addRandomPerturbation(amplitude: p.perturbation, seed: p.seed)
+        case .restart:
+            guard let restart else { throw ChannelError.initialCondition("initial_condition restart needs a checkpoint (path)") }
+            try flow.restore(restart)
         }
         statistics = ChannelStatistics(flow: flow)
         outputGrid = spec.output.grid ?? .init(nx: spec.grid.nx, ny: spec.grid.ny, nz: spec.grid.nz)
@@ -95,6 +101,10 @@ public final class ChannelSimulation: Simulation {
         if let observer = statisticsObserver, let s = spec.statistics {
             let every = UInt64(max(1, s.writeEvery ?? 1000))
             if flow.step % every == 0 || flow.step == plannedSteps { observer(statistics, self) }
+        }
+        if let observer = checkpointObserver, let c = spec.checkpoint,
+           flow.step % UInt64(max(1, c.every)) == 0 || flow.step == plannedSteps {
+            observer(flow.checkpoint())
         }
     }
 

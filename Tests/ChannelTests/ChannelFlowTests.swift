@@ -140,3 +140,20 @@ private func poiseuilleFlow(driving: ChannelConfiguration.Driving = .pressureGra
     #expect(abs(rate - balance) < 1e-4 * now.dissipation,
             "dE/dt \(rate) vs P - epsilon = \(now.power) - \(now.dissipation) = \(balance)")
 }
+
+@Test func restartFromACheckpointIsBitExact() throws {
+    func make() throws -> ChannelFlow {
+        let flow = try poiseuilleFlow(nx: 16, nz: 16, ny: 33, dt: 0.002, courant: 1.0)
+        flow.addRandomPerturbation(amplitude: 2, seed: 11)
+        return flow
+    }
+    let reference = try make()
+    for _ in 0..<6 { reference.advance() }
+    let point = reference.checkpoint()
+    for _ in 0..<6 { reference.advance() }
+    let restarted = try make()
+    try restarted.restore(point)
+    for _ in 0..<6 { restarted.advance() }
+    #expect(restarted.step == reference.step && restarted.time == reference.time && restarted.timeStep == reference.timeStep)
+    #expect(restarted.checkpoint() == reference.checkpoint())
+}

@@ -19,7 +19,24 @@ extension SolverEntry {
             guard !overflow else { throw SolverRuntimeError.badOverride("seed \(base) + member \(request.member) overflows UInt64") }
             spec.parameters.seed = seed
         }
-        let simulation = try ChannelSimulation(case: spec, rigor: request.rigor)
+        var restart: ChannelCheckpoint?
+        if spec.initialCondition.kind == .restart {
+            guard let file = spec.initialCondition.path else {
+                throw SolverRuntimeError.caseFile("case file \(path): initial_condition kind 'restart' needs a path")
+            }
+            let resolved = file.hasPrefix("/") ? file : URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent(file).path
+            restart = try ChannelCheckpointFile.read(resolved)
+        }
+        let simulation = try ChannelSimulation(case: spec, restart: restart, rigor: request.rigor)
+        if let checkpoint = spec.checkpoint {
+            simulation.checkpointObserver = { point in
+                do {
+                    try ChannelCheckpointFile.write(point, to: checkpoint.path)
+                } catch {
+                    FileHandle.standardError.write(Data("channel: cannot write the checkpoint \(checkpoint.path): \(error)\n".utf8))
+                }
+            }
+        }
         if let statsPath = spec.statistics?.path {
             let name = spec.name
             simulation.statisticsObserver = { statistics, current in
