@@ -70,11 +70,20 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
 
+        // The built-in surrogate: a fully connected network on OpenBLAS gemm, Adam (pure: SolverKit's BLAS only).
+        .target(name: "Surrogates", dependencies: ["SolverKit", "SluiceModel"], swiftSettings: optimisedKernels),
+        // `sluice train`: training loop, data sources (reservoir, in-memory members), gradient averaging over
+        // ZeroMQ, model files (HDF5), loss plots (PNG).
+        .target(name: "Training", dependencies: [
+            "Surrogates", "Clients", "SolverRuntime", "Studies", "SluiceConfig", "HDF5", "ZeroMQ", "Wire", "SluiceModel",
+            "SolverKit",
+        ], swiftSettings: optimisedKernels),
+
         .executableTarget(
             name: "sluice",
             dependencies: [
                 "SluiceModel", "ZeroMQ", "HDF5", "SolverKit", "Wire", "Transport", "Reservoir", "Server", "Clients", "SluiceConfig",
-                "SolverRuntime", "NavierStokes2D", "Advection", "Channel", "Studies", "Launcher",
+                "SolverRuntime", "NavierStokes2D", "Advection", "Channel", "Studies", "Launcher", "Surrogates", "Training",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -98,10 +107,15 @@ let package = Package(
         ]),
         .testTarget(name: "ReservoirTests", dependencies: ["Reservoir", "TestSupport"]),
         .testTarget(name: "StudiesTests", dependencies: ["Studies", "TestSupport"]),
+        .testTarget(name: "LauncherTests", dependencies: ["Launcher", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "WireTests", dependencies: ["Wire", "TestSupport"]),
         .testTarget(name: "SluiceConfigTests", dependencies: ["SluiceConfig", "Server", "TestSupport"]),
         .testTarget(name: "TransportTests", dependencies: ["Transport", "ZeroMQ", "TestSupport"]),
         .testTarget(name: "ServerTests", dependencies: ["Server", "Clients", "Transport", "Wire", "ZeroMQ", "SluiceModel", "TestSupport"]),
+        .testTarget(name: "SurrogatesTests", dependencies: ["Surrogates", "SolverKit", "TestSupport"]),
+        .testTarget(name: "TrainingTests", dependencies: [
+            "Training", "Surrogates", "ZeroMQ", "HDF5", "SluiceModel", "Studies", "TestSupport",
+        ]),
         .testTarget(name: "EndToEndTests", dependencies: ["Clients", "Transport", "Wire", "ZeroMQ", "SluiceModel", "TestSupport"]),
     ]
 )

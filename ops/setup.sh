@@ -6,16 +6,20 @@
 #   ops/setup.sh               install what is missing
 #   ops/setup.sh --with-torch  also install PyTorch (CPU), matplotlib and The Well's loader (a few minutes); the
 #                              Python client's PyTorch tests and the online-training example need them
+#   ops/setup.sh --with-slurm  also install Slurm and munge (slurm-wlm, about 10 s) for `sluice launch --scheduler
+#                              slurm` on a single-node cluster (ops/local-cluster.sh) and its end-to-end test
 #   ops/setup.sh --check       only report what is missing; exit 1 if anything is
 set -euo pipefail
 
 with_torch=0
+with_slurm=0
 check_only=0
 for arg in "$@"; do
     case "$arg" in
         --with-torch) with_torch=1 ;;
+        --with-slurm) with_slurm=1 ;;
         --check) check_only=1 ;;
-        -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
         *) echo "setup.sh: unknown option '$arg' (try --help)" >&2; exit 2 ;;
     esac
 done
@@ -29,6 +33,7 @@ fi
 
 apt_packages=(pkg-config libzmq3-dev libhdf5-dev libopenblas-dev liblapacke-dev libfftw3-dev python3 python3-pip
               curl ca-certificates)
+if [ "$with_slurm" -eq 1 ]; then apt_packages+=(slurm-wlm munge); fi
 python_packages=(numpy pyzmq h5py pytest pyyaml jsonschema)
 
 missing_apt=()

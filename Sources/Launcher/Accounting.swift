@@ -65,7 +65,8 @@ final class LaunchProgress {
         let elapsed = Date().timeIntervalSince(l.startedAt)
         let eta = done > 0 ? Double(total - done - failed) * elapsed / Double(done) : nil
         var text = String(format: "%5.0f s | members %d/%d done, %d running, %d failed, %d relaunched", elapsed, done, total,
-                          l.running.count, failed, l.relaunches)
+                          l.running.count - l.queued, failed, l.relaunches)
+        if l.queued > 0 { text += ", \(l.queued) queued" }
         if let s = l.lastStatus {
             let fill = s.reservoir.capacityBytes > 0 ? 100 * Double(s.reservoir.bytes) / Double(s.reservoir.capacityBytes) : 0
             text += String(format: " | in %.0f samples/s, out %.0f samples/s | fill %.0f%%", s.rates.samplesInPerS,

@@ -1,14 +1,21 @@
 import Foundation
 
+/// What a job is for; a batch scheduler picks its job template by it (ops/slurm/).
+public enum JobRole: String, Sendable {
+    case server, member, consumer
+}
+
 /// One process the launcher runs: a solver member, the server, a consumer.
 public struct JobSpec: Sendable {
+    public var role: JobRole
     public var name: String
     public var executable: String
     public var arguments: [String]
     /// Standard output and error go here.
     public var logPath: String
 
-    public init(name: String, executable: String, arguments: [String], logPath: String) {
+    public init(role: JobRole, name: String, executable: String, arguments: [String], logPath: String) {
+        self.role = role
         self.name = name
         self.executable = executable
         self.arguments = arguments
@@ -21,6 +28,11 @@ public struct JobHandle: Hashable, Sendable, CustomStringConvertible {
     public var id: String
     public var pid: Int32?
     public var description: String { pid.map { "pid \($0)" } ?? "job \(id)" }
+
+    public init(id: String, pid: Int32?) {
+        self.id = id
+        self.pid = pid
+    }
 }
 
 public enum JobState: Equatable, Sendable {
@@ -40,6 +52,34 @@ public protocol JobScheduler: AnyObject {
     func kill(_ job: JobHandle)
     /// Asks a job to stop (SIGINT locally, scancel --signal=INT on Slurm).
     func interrupt(_ job: JobHandle)
+    /// A job a previous launcher started (from its journal: a job id, a pid), if it is still queued or running.
+    func adopt(id: String, pid: Int32?) -> JobHandle?
+    /// Why a job that ended ended, in a few words, when the scheduler knows more than its exit status
+    /// (Slurm: "TIMEOUT", "NODE_FAIL").
+    func endReason(of job: JobHandle) -> String?
+}
+
+extension JobScheduler {
+    public func endReason(of job: JobHandle) -> String? { nil }
+
+    /// Waits for a job to end (up to `seconds`); true if it did.
+    public func waitForEnd(_ job: JobHandle, seconds: Double) -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            switch state(of: job) {
+            case .queued, .running: Thread.sleep(forTimeInterval: 0.05)
+            case .exited, .lost: return true
+            }
+        }
+        return false
+    }
+}
+
+/// A scheduler that starts many similar jobs as one array (Slurm job arrays), at most `limit` of them running at
+/// once (nil: no limit of its own).
+public protocol ArrayJobScheduler: JobScheduler {
+    /// Starts one array task per job, in order; the handles are in the same order.
+    func startArray(_ jobs: [JobSpec], name: String, limit: Int?) throws -> [JobHandle]
 }
 
 /// Runs jobs as child processes of the launcher.
@@ -82,6 +122,12 @@ public final class LocalScheduler: JobScheduler {
 
     public func interrupt(_ job: JobHandle) {
         if let pid = job.pid { Foundation.kill(pid, SIGINT) }
+    }
+
+    /// A member, consumer or server left by a launcher that crashed, watched by pid (no exit status).
+    public func adopt(id: String, pid: Int32?) -> JobHandle? {
+        guard let pid, isSluiceProcess(pid) else { return nil }
+        return JobHandle(id: "\(pid)", pid: pid)
     }
 
     /// Waits for a job to end (up to `seconds`); true if it did.

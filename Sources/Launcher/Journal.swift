@@ -21,6 +21,8 @@ public final class Journal {
         public var member: Int?
         public var attempt: Int?
         public var pid: Int32?
+        /// The scheduler's job id (Slurm: "1234", "1234_5" for an array task); absent for local processes.
+        public var job: String?
         public var status: Int32?
         public var reason: String?
         public var replacement: Int?
@@ -28,14 +30,15 @@ public final class Journal {
         public var accepted: Int?
         public var name: String?
 
-        public init(_ event: Event, member: Int? = nil, attempt: Int? = nil, pid: Int32? = nil, status: Int32? = nil,
-                    reason: String? = nil, replacement: Int? = nil, parameters: [String: Double]? = nil,
-                    accepted: Int? = nil, name: String? = nil) {
+        public init(_ event: Event, member: Int? = nil, attempt: Int? = nil, pid: Int32? = nil, job: String? = nil,
+                    status: Int32? = nil, reason: String? = nil, replacement: Int? = nil,
+                    parameters: [String: Double]? = nil, accepted: Int? = nil, name: String? = nil) {
             self.event = event
             self.time = Date().timeIntervalSince1970
             self.member = member
             self.attempt = attempt
             self.pid = pid
+            self.job = job
             self.status = status
             self.reason = reason
             self.replacement = replacement
@@ -65,6 +68,9 @@ public final class Journal {
 
     /// Appends an entry and makes it durable (fsync) before returning.
     public func append(_ entry: Entry) throws {
+        var entry = entry
+        // A local job's id is its pid, already recorded; only a scheduler's own job ids are worth a field.
+        if entry.job != nil, entry.job == entry.pid.map({ "\($0)" }) { entry.job = nil }
         let encoder = JSONEncoder()
         encoder.keyEncodingStrategy = .convertToSnakeCase
         encoder.outputFormatting = [.sortedKeys]

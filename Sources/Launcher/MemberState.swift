@@ -19,28 +19,43 @@ public struct MemberState: Sendable, Equatable {
     public init(member: Int) { self.member = member }
 }
 
-/// Replays journal entries into member states (and the pids of attempts and consumers that were running when the
+/// A job a launcher started, as its journal recorded it: a pid (local) and/or a scheduler job id (Slurm).
+public struct JobRecord: Sendable, Equatable {
+    public var pid: Int32?
+    public var job: String?
+
+    /// The id a scheduler knows the job by.
+    public var id: String? { job ?? pid.map { "\($0)" } }
+
+    init?(pid: Int32?, job: String?) {
+        guard pid != nil || job != nil else { return nil }
+        self.pid = pid
+        self.job = job
+    }
+}
+
+/// Replays journal entries into member states (and the jobs of attempts and consumers that were running when the
 /// journal stopped, for cleaning up after a launcher crash).
 public struct StudyState: Sendable {
     public var members: [Int: MemberState] = [:]
-    /// Attempts running when the journal stopped: member -> (pid, attempt).
-    public var runningAttempts: [Int: (pid: Int32, attempt: Int)] = [:]
-    /// Consumers running when the journal stopped: name -> pid.
-    public var runningConsumers: [String: Int32] = [:]
-    public var serverPid: Int32?
+    /// Attempts running when the journal stopped: member -> (job, attempt).
+    public var runningAttempts: [Int: (job: JobRecord, attempt: Int)] = [:]
+    /// Consumers running when the journal stopped: name -> job.
+    public var runningConsumers: [String: JobRecord] = [:]
+    public var server: JobRecord?
     public var ended = false
 
     public init(entries: [Journal.Entry]) {
-        var running: [Int: (pid: Int32, attempt: Int)] = [:]
-        var consumers: [String: Int32] = [:]
+        var running: [Int: (job: JobRecord, attempt: Int)] = [:]
+        var consumers: [String: JobRecord] = [:]
         for e in entries {
             switch e.event {
             case .studyStart, .studyEnd:
                 ended = e.event == .studyEnd
             case .serverStart:
-                serverPid = e.pid
+                server = JobRecord(pid: e.pid, job: e.job)
             case .consumerStart:
-                if let n = e.name, let pid = e.pid { consumers[n] = pid }
+                if let n = e.name, let job = JobRecord(pid: e.pid, job: e.job) { consumers[n] = job }
             case .memberStart:
                 guard let m = e.member else { continue }
                 var s = members[m] ?? MemberState(member: m)
@@ -48,7 +63,7 @@ public struct StudyState: Sendable {
                 s.attempts = max(s.attempts, (e.attempt ?? 0) + 1)
                 if let p = e.parameters { s.parameters = p }
                 members[m] = s
-                if let pid = e.pid { running[m] = (pid, e.attempt ?? 0) }
+                if let job = JobRecord(pid: e.pid, job: e.job) { running[m] = (job, e.attempt ?? 0) }
             case .memberExit:
                 guard let m = e.member else { continue }
                 running[m] = nil

@@ -18,6 +18,9 @@ final class ServerControl {
     let workDirectory: String
     let sluice: String
     let scheduler: JobScheduler
+    /// The host the server binds, and the one it advertises in its endpoint file (nil: see `LaunchOptions`).
+    let bindHost: String
+    let advertiseHost: String?
     private(set) var endpoints: Endpoints?
     private(set) var handle: JobHandle?
     var owned: Bool { study.server.solverEndpoint == nil }
@@ -50,23 +53,28 @@ final class ServerControl {
                 "--server-key", "\(keyDirectory)/server.pub"]
     }
 
-    init(study: Study, workDirectory: String, sluice: String, scheduler: JobScheduler) {
+    init(study: Study, workDirectory: String, sluice: String, scheduler: JobScheduler, bindHost: String = "127.0.0.1",
+         advertiseHost: String? = nil) {
+        self.bindHost = bindHost
+        self.advertiseHost = advertiseHost ?? (Self.isWildcard(bindHost) ? nil : bindHost)
         self.study = study
         self.workDirectory = workDirectory
         self.sluice = sluice
         self.scheduler = scheduler
     }
 
+    static func isWildcard(_ host: String) -> Bool { ["0.0.0.0", "*", "[::]", "::"].contains(host) }
+
     /// Attaches, adopts a server left by a crashed launcher, or starts one.
-    func ensureRunning(adoptPid: Int32?, journal: Journal) throws {
+    func ensureRunning(adopt previous: JobRecord?, journal: Journal) throws {
         if !owned {
             endpoints = Endpoints(solver: study.server.solverEndpoint ?? "", consumer: study.server.consumerEndpoint,
                                   control: study.server.controlEndpoint ?? "")
             _ = try status()
             return
         }
-        if let pid = adoptPid, isSluiceProcess(pid), let e = readEndpoints() {
-            handle = JobHandle(id: "\(pid)", pid: pid)
+        if let id = previous?.id, let h = scheduler.adopt(id: id, pid: previous?.pid), let e = readEndpoints() {
+            handle = h
             endpoints = e
             return
         }
@@ -77,15 +85,17 @@ final class ServerControl {
         var c = ServerConfiguration()
         c.name = study.name
         if let e = readEndpoints() {
-            // Restarts keep the endpoints, so members and consumers find the server again.
-            c.solverEndpoint = e.solver
-            c.consumerEndpoint = e.consumer ?? c.consumerEndpoint
-            c.controlEndpoint = e.control
+            // Restarts keep the ports, so members and consumers find the server again (on a cluster the new job
+            // may land on another node: members still connected to the old one go silent and are relaunched).
+            c.solverEndpoint = BoundEndpoints.replacingHost(of: e.solver, with: bindHost)
+            c.consumerEndpoint = e.consumer.map { BoundEndpoints.replacingHost(of: $0, with: bindHost) } ?? c.consumerEndpoint
+            c.controlEndpoint = BoundEndpoints.replacingHost(of: e.control, with: bindHost)
         } else {
-            c.solverEndpoint = "tcp://127.0.0.1:*"
-            c.consumerEndpoint = "tcp://127.0.0.1:*"
-            c.controlEndpoint = "tcp://127.0.0.1:*"
+            c.solverEndpoint = "tcp://\(bindHost):*"
+            c.consumerEndpoint = "tcp://\(bindHost):*"
+            c.controlEndpoint = "tcp://\(bindHost):*"
         }
+        c.advertiseHost = advertiseHost
         c.endpointFile = endpointFile
         c.checkpointFile = checkpointPath
         c.checkpointIntervalS = study.server.checkpointIntervalS
@@ -100,13 +110,23 @@ final class ServerControl {
         try encoder.encode(c).write(to: URL(fileURLWithPath: configPath))
         let previous = readEndpoints()
         let marker = (try? FileManager.default.attributesOfItem(atPath: endpointFile)[.modificationDate] as? Date) ?? .distantPast
-        let h = try scheduler.start(JobSpec(name: "server", executable: sluice, arguments: ["serve", "--config", configPath],
+        let h = try scheduler.start(JobSpec(role: .server, name: "server", executable: sluice,
+                                            arguments: ["serve", "--config", configPath],
                                             logPath: "\(workDirectory)/logs/server.log"))
         handle = h
-        try journal.append(.init(.serverStart, pid: h.pid))
-        // Wait for the server to write its endpoints (a fresh file, or the same endpoints rewritten).
-        let deadline = Date().addingTimeInterval(30)
+        try journal.append(.init(.serverStart, pid: h.pid, job: h.id))
+        // Wait for the server to write its endpoints (a fresh file, or the same endpoints rewritten); time in a
+        // batch queue does not count.
+        var deadline = Date().addingTimeInterval(30)
         while Date() < deadline {
+            switch scheduler.state(of: h) {
+            case .queued:
+                deadline = Date().addingTimeInterval(30)
+            case .lost:
+                throw LaunchError("the server job \(h.id) ended at start; see \(workDirectory)/logs/server.log")
+            default:
+                break
+            }
             let stamp = (try? FileManager.default.attributesOfItem(atPath: endpointFile)[.modificationDate] as? Date) ?? .distantPast
             if stamp > marker || (previous == nil && readEndpoints() != nil), let e = readEndpoints() {
                 endpoints = e
@@ -140,6 +160,8 @@ final class ServerControl {
 
     /// The server's counters.
     func status(acceptedSteps: Bool = false) throws -> ServerStatus {
+        // A server job that Slurm requeued onto another node writes new endpoints; follow them.
+        if owned, endpoints != nil, let e = readEndpoints() { endpoints = e }
         guard let control = endpoints?.control else { throw LaunchError("no server endpoints yet") }
         let request = StatusBody(json: Array((acceptedSteps ? #"{"accepted_steps":true}"# : "{}").utf8))
         let body = try AdminClient.status(endpoint: control, timeout: .seconds(3), curve: adminKeys, request: request)

@@ -19,6 +19,11 @@ public struct LaunchOptions: Sendable {
     public var quiet = false
     /// Seconds between status polls.
     public var pollSeconds = 0.5
+    /// The host the server binds (tcp://HOST:*): 127.0.0.1 on one machine, 0.0.0.0 on a cluster.
+    public var bindHost = "127.0.0.1"
+    /// The host the server writes into its endpoint file for members and consumers to connect to (nil: the bind
+    /// host, unless that is a wildcard; then the server's node name, which a batch scheduler's job finds itself).
+    public var advertiseHost: String?
 
     public init(sluice: String, workDirectory: String) {
         self.sluice = sluice
@@ -54,6 +59,8 @@ public final class StudyLauncher {
     var lastStatus: ServerStatus?
     var startedAt = Date()
     var relaunches = 0
+    /// Members whose job waits in a batch queue (as of the last reap).
+    var queued = 0
     let progress: LaunchProgress
 
     public init(studyPath: String, options: LaunchOptions, scheduler: JobScheduler = LocalScheduler()) throws {
@@ -73,7 +80,8 @@ public final class StudyLauncher {
         let previous = try Journal.read(journalPath)
         journal = try Journal(path: journalPath)
         state = StudyState(entries: previous)
-        server = ServerControl(study: study, workDirectory: options.workDirectory, sluice: options.sluice, scheduler: scheduler)
+        server = ServerControl(study: study, workDirectory: options.workDirectory, sluice: options.sluice, scheduler: scheduler,
+                               bindHost: options.bindHost, advertiseHost: options.advertiseHost)
         progress = LaunchProgress(plain: options.plainProgress, quiet: options.quiet)
         draws = try (0..<study.members).map { try study.draw(member: $0) }
         if previous.isEmpty {
@@ -84,26 +92,27 @@ public final class StudyLauncher {
         for m in 0..<study.members where state.members[m] == nil { state.members[m] = MemberState(member: m) }
     }
 
-    /// Members and consumers that a launcher that died left running are adopted (watched by pid) rather than
-    /// restarted, so no work is lost; attempts whose process is gone start again.
+    /// Members and consumers that a launcher that died left running are adopted (watched by pid, or by job id on
+    /// a batch scheduler) rather than restarted, so no work is lost; attempts whose process or job is gone start
+    /// again.
     func adoptLeftovers() {
         for (member, run) in state.runningAttempts {
-            if isSluiceProcess(run.pid) {
-                running[member] = (JobHandle(id: "\(run.pid)", pid: run.pid), run.attempt, Date(), Date(), 0)
+            if let id = run.job.id, let handle = scheduler.adopt(id: id, pid: run.job.pid) {
+                running[member] = (handle, run.attempt, Date(), Date(), 0)
                 state.members[member]?.phase = .running
             } else if state.members[member]?.phase == .running {
                 state.members[member]?.phase = .pending
             }
         }
-        for (name, pid) in state.runningConsumers where isSluiceProcess(pid) {
-            consumers[name] = JobHandle(id: "\(pid)", pid: pid)
+        for (name, job) in state.runningConsumers {
+            if let id = job.id, let handle = scheduler.adopt(id: id, pid: job.pid) { consumers[name] = handle }
         }
     }
 
     /// Runs the study to its end and returns the outcome.
     public func run() throws -> StudyOutcome {
         try server.prepareKeys()
-        try server.ensureRunning(adoptPid: state.serverPid, journal: journal)
+        try server.ensureRunning(adopt: state.server, journal: journal)
         adoptLeftovers()
         try startConsumers()
         var lastPoll = Date.distantPast
@@ -152,29 +161,50 @@ public final class StudyLauncher {
         }
     }
 
+    /// Starts pending members up to the concurrency limit. On a scheduler with job arrays, a study's first wave
+    /// (nothing in flight) is one array of every pending member throttled to the limit, and later waves (relaunched
+    /// attempts, replacements) are arrays of the members that fit at that moment; queued array tasks count against
+    /// the limit, so the study never has more than `concurrency` members running.
     func launchMembers() throws {
         guard let endpoints = server.endpoints else { return }
         let pending = state.members.values.filter { $0.phase == .pending && running[$0.member] == nil }.map(\.member).sorted()
-        for member in pending.prefix(max(0, study.concurrency - running.count)) {
+        let free = max(0, study.concurrency - running.count)
+        guard free > 0, !pending.isEmpty else { return }
+        var jobs: [(member: Int, attempt: Int, parameters: [String: Double], spec: JobSpec)] = []
+        let wave = scheduler is ArrayJobScheduler && running.isEmpty ? pending : Array(pending.prefix(free))
+        for member in wave {
             let attempt = state.members[member]?.attempts ?? 0
             let params = try parameters(of: member)
             let args = ["solve", casePath, "--member", "\(member)", "--attempt", "\(attempt)", "--server", endpoints.solver,
                         "--study", study.name, "--quiet"] + Self.assignments(params).flatMap { ["--set", $0] }
                 + server.keyArguments(role: "solver")
-            let handle = try scheduler.start(JobSpec(name: "member-\(member)", executable: options.sluice, arguments: args,
-                                                     logPath: "\(options.workDirectory)/logs/member-\(member)-attempt-\(attempt).log"))
-            running[member] = (handle, attempt, Date(), Date(), lastStatus?.members.first { $0.member == UInt64(member) }?.accepted ?? 0)
+            jobs.append((member, attempt, params,
+                         JobSpec(role: .member, name: "member-\(member)", executable: options.sluice, arguments: args,
+                                 logPath: "\(options.workDirectory)/logs/member-\(member)-attempt-\(attempt).log")))
+        }
+        let handles: [JobHandle]
+        if let arrays = scheduler as? ArrayJobScheduler {
+            handles = try arrays.startArray(jobs.map(\.spec), name: "\(study.name)-members",
+                                            limit: jobs.count > free ? study.concurrency : nil)
+        } else {
+            handles = try jobs.map { try scheduler.start($0.spec) }
+        }
+        for (job, handle) in zip(jobs, handles) {
+            let member = job.member
+            running[member] = (handle, job.attempt, Date(), Date(), lastStatus?.members.first { $0.member == UInt64(member) }?.accepted ?? 0)
             state.members[member]?.phase = .running
-            state.members[member]?.attempts = attempt + 1
-            state.members[member]?.parameters = params
-            if attempt > 0 { relaunches += 1 }
-            try journal.append(.init(.memberStart, member: member, attempt: attempt, pid: handle.pid, parameters: params))
+            state.members[member]?.attempts = job.attempt + 1
+            state.members[member]?.parameters = job.parameters
+            if job.attempt > 0 { relaunches += 1 }
+            try journal.append(.init(.memberStart, member: member, attempt: job.attempt, pid: handle.pid, job: handle.id,
+                                     parameters: job.parameters))
         }
     }
 
     /// Handles members that exited, timed out or went silent.
     func reapMembers() throws {
         let now = Date()
+        queued = 0
         for (member, run) in running {
             let remote = lastStatus?.members.first { $0.member == UInt64(member) }
             if let accepted = remote?.accepted, accepted > run.lastAccepted {
@@ -183,7 +213,10 @@ public final class StudyLauncher {
             }
             switch scheduler.state(of: run.handle) {
             case .queued:
+                queued += 1
+                // Time in a batch queue counts neither as silence nor against the attempt's wall time.
                 running[member]?.lastProgress = now
+                running[member]?.started = now
             case .running:
                 let silentFor = now.timeIntervalSince(running[member]?.lastProgress ?? now)
                 let backPressured = remote?.connected == true && remote?.credit == 0
@@ -199,8 +232,9 @@ public final class StudyLauncher {
                 if status == 0 {
                     try completeOrRetry(member, attempt: run.attempt)
                 } else {
-                    try journal.append(.init(.memberExit, member: member, attempt: run.attempt, status: status, reason: "exit"))
-                    try failed(member, reason: "exit status \(status)")
+                    let why = scheduler.endReason(of: run.handle)
+                    try journal.append(.init(.memberExit, member: member, attempt: run.attempt, status: status, reason: why ?? "exit"))
+                    try failed(member, reason: "exit status \(status)" + (why.map { " (\($0))" } ?? ""))
                 }
             case .lost:
                 // An adopted process (no exit status) or a job the scheduler forgot: the server tells whether it
@@ -274,10 +308,10 @@ public final class StudyLauncher {
             jobs.append(("archive", ["export", "--server", consumerEndpoint, "--out", out] + (archive.arguments ?? []) + keys))
         }
         for (name, args) in jobs where consumers[name] == nil {
-            let handle = try scheduler.start(JobSpec(name: name, executable: options.sluice, arguments: args,
+            let handle = try scheduler.start(JobSpec(role: .consumer, name: name, executable: options.sluice, arguments: args,
                                                      logPath: "\(options.workDirectory)/logs/consumer-\(name).log"))
             consumers[name] = handle
-            try journal.append(.init(.consumerStart, pid: handle.pid, name: name))
+            try journal.append(.init(.consumerStart, pid: handle.pid, job: handle.id, name: name))
         }
     }
 
@@ -288,9 +322,7 @@ public final class StudyLauncher {
         // Consumers get the end of the stream (partial batches), then are asked to stop.
         Thread.sleep(forTimeInterval: consumers.isEmpty ? 0 : 2)
         for (_, handle) in consumers { scheduler.interrupt(handle) }
-        if let local = scheduler as? LocalScheduler {
-            for (_, handle) in consumers where !local.wait(handle, seconds: 15) { scheduler.kill(handle) }
-        }
+        for (_, handle) in consumers where !scheduler.waitForEnd(handle, seconds: 15) { scheduler.kill(handle) }
         let accounting = try Accounting.write(study: study, state: state, status: final, planned: planned,
                                               to: "\(options.workDirectory)/accounting.json")
         try server.stop()

@@ -12,6 +12,25 @@ public struct BoundEndpoints: Sendable, Codable, Equatable {
     public var solver: String
     public var consumer: String
     public var control: String
+
+    /// The endpoints with `host` in place of the bound host of every tcp:// endpoint (ports kept); unchanged when
+    /// `host` is nil.
+    public func advertised(as host: String?) -> BoundEndpoints {
+        guard let host else { return self }
+        return BoundEndpoints(solver: Self.replacingHost(of: solver, with: host),
+                              consumer: Self.replacingHost(of: consumer, with: host),
+                              control: Self.replacingHost(of: control, with: host))
+    }
+
+    /// `tcp://0.0.0.0:5555` with host `node7` is `tcp://node7:5555`; `tcp://[::]:5555` works too. Other transports
+    /// (ipc://, inproc://) and endpoints without a port come back unchanged.
+    public static func replacingHost(of endpoint: String, with host: String) -> String {
+        guard endpoint.hasPrefix("tcp://"), let colon = endpoint.lastIndex(of: ":"),
+              colon > endpoint.index(endpoint.startIndex, offsetBy: 5) else { return endpoint }
+        let port = endpoint[endpoint.index(after: colon)...]
+        guard !port.isEmpty, port.allSatisfy({ $0.isNumber || $0 == "*" }) else { return endpoint }
+        return "tcp://\(host):\(port)"
+    }
 }
 
 /// The reservoir server: solvers stream samples in under credit, trainers pull batches out, admin tools read
@@ -149,7 +168,7 @@ public final class ReservoirServer {
         consumerSocket = consumer
         controlSocket = control
         endpoints = bound
-        if let path = c.endpointFile { try Self.writeEndpointFile(bound, to: path) }
+        if let path = c.endpointFile { try Self.writeEndpointFile(bound.advertised(as: c.advertiseHost), to: path) }
         logger.info("listening: solvers \(bound.solver), consumers \(bound.consumer), control \(bound.control)")
         logger.info("reservoir: \(c.reservoir.policy), \(c.reservoir.capacityBytes) bytes, watermark \(c.reservoir.watermarkBytes) bytes, non-finite \(c.nonFinite.rawValue)")
         if let auth = authenticator {

@@ -48,6 +48,9 @@ public struct ServerConfiguration: Sendable, Codable, Equatable {
     public var maxSessions: Int = 4096
     /// A file to write the bound endpoints to (JSON), for launchers and tests that bind port 0.
     public var endpointFile: String? = nil
+    /// The host written into the endpoint file in place of the bound one, so that peers on other machines can
+    /// connect when the server binds a wildcard (`tcp://0.0.0.0:*`): a hostname or address they can reach.
+    public var advertiseHost: String? = nil
     /// Most TCP connections per endpoint; further ones are cut at once.
     public var maxConnections: Int = 256
     /// A connection that has not said HELLO after this long is cut.
@@ -72,7 +75,7 @@ public struct ServerConfiguration: Sendable, Codable, Equatable {
         case name, solverEndpoint, consumerEndpoint, controlEndpoint, reservoir, limits, heartbeatMs
         case creditWindowBytes, maxCreditSamples, maxPrefetch, partialBatchAfterMs, groupGraceMs, nonFinite
         case ioThreads, maxSessions, endpointFile, curveDirectory, maxConnections, helloTimeoutMs
-        case connectionAllowanceBytes, checkpointFile, checkpointIntervalS
+        case connectionAllowanceBytes, checkpointFile, checkpointIntervalS, advertiseHost
     }
 
     /// Decodes with defaults for every absent key.
@@ -95,6 +98,7 @@ public struct ServerConfiguration: Sendable, Codable, Equatable {
         ioThreads = try c.decodeIfPresent(Int.self, forKey: .ioThreads) ?? d.ioThreads
         maxSessions = try c.decodeIfPresent(Int.self, forKey: .maxSessions) ?? d.maxSessions
         endpointFile = try c.decodeIfPresent(String.self, forKey: .endpointFile)
+        advertiseHost = try c.decodeIfPresent(String.self, forKey: .advertiseHost)
         curveDirectory = try c.decodeIfPresent(String.self, forKey: .curveDirectory)
         maxConnections = try c.decodeIfPresent(Int.self, forKey: .maxConnections) ?? d.maxConnections
         helloTimeoutMs = try c.decodeIfPresent(Int.self, forKey: .helloTimeoutMs) ?? d.helloTimeoutMs
@@ -116,6 +120,10 @@ public struct ServerConfiguration: Sendable, Codable, Equatable {
         }
         try check(Set([solverEndpoint, consumerEndpoint, controlEndpoint]).count == 3 || solverEndpoint.hasSuffix(":*"),
                   "solver, consumer and control endpoints must differ (got '\(solverEndpoint)', '\(consumerEndpoint)', '\(controlEndpoint)')")
+        if let host = advertiseHost {
+            try check(!host.isEmpty && !host.contains(where: { $0 == "/" || $0 == " " || $0 == ":" && !host.hasPrefix("[") }),
+                      "advertise_host '\(host)' must be a hostname, an IPv4 address or a bracketed IPv6 address")
+        }
         try check(heartbeatMs >= 10, "heartbeat_ms \(heartbeatMs) is below the minimum of 10")
         try check(creditWindowBytes > 0, "credit_window_bytes \(creditWindowBytes) must be positive")
         try check((1...65_536).contains(maxCreditSamples), "max_credit_samples \(maxCreditSamples) must be in 1...65536")

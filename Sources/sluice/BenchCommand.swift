@@ -17,5 +17,6 @@ let benchSubcommands: [any ParsableCommand.Type] = [
     BenchMemoryCommand.self,
     BenchNS2DCommand.self,
     BenchAdvectionCommand.self,
+    BenchTrainCommand.self,
     BenchChannelCommand.self,
 ]

@@ -50,6 +50,9 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "Write the bound endpoints to this file (JSON).")
     var endpointFile: String?
 
+    @Option(help: "Host written to the endpoint file instead of the bound one (binding 0.0.0.0 on a cluster node: its hostname).")
+    var advertiseHost: String?
+
     @Option(help: "Server name shown in status and logs.")
     var name: String?
 
@@ -82,6 +85,7 @@ struct ServeCommand: ParsableCommand {
         if let v = seed { c.reservoir.seed = v }
         if let v = nonFinite { c.nonFinite = v }
         if let v = endpointFile { c.endpointFile = v }
+        if let v = advertiseHost { c.advertiseHost = v }
         if let v = name { c.name = v }
         if let v = curveDir { c.curveDirectory = v }
         if let v = checkpointFile { c.checkpointFile = v }

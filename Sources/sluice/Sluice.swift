@@ -22,10 +22,12 @@ struct Sluice: AsyncParsableCommand {
               status    show a running server's counters
               bench     measure ingest, serving and solver speed
               demo      run a server, solver members and a trainer on this machine
+              train     train the built-in MLP surrogate online (or offline on fixed members)
             """,
         version: SluiceVersion.string,
         subcommands: [
             ServeCommand.self, SolveCommand.self, LaunchCommand.self, StatusCommand.self, DemoCommand.self, BenchCommand.self,
+            TrainCommand.self, PlotHistoryCommand.self,
             KeysCommand.self, SynthCommand.self, ConsumeCommand.self, VersionCommand.self,
             ChannelStatsCommand.self,
         ]

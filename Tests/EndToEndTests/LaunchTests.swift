@@ -42,8 +42,9 @@ struct StudyRun {
         try studyText.write(toFile: studyPath, atomically: true, encoding: .utf8)
     }
 
-    func launch(_ extra: [String] = []) throws -> ChildProcess {
-        try ChildProcess(sluiceBinary(), ["launch", studyPath, "--work-dir", workDir, "--plain"] + extra, name: "launch", directory: directory)
+    func launch(_ extra: [String] = [], environment: [String: String] = [:]) throws -> ChildProcess {
+        try ChildProcess(sluiceBinary(), ["launch", studyPath, "--work-dir", workDir, "--plain"] + extra, name: "launch",
+                         environment: environment, directory: directory)
     }
 
     /// Pids of this study's running `sluice solve` members.

@@ -79,3 +79,27 @@ func hostileYAML() throws {
         #expect(throws: (any Error).self) { _ = try ConfigFile.decode(ServerConfiguration.self, from: text, source: file) }
     }
 }
+
+@Test("the cluster server config (ops/systemd) loads, advertises its host and checkpoints")
+func clusterServerConfig() throws {
+    let c = try ConfigFile.load(ServerConfiguration.self, from: repositoryRoot() + "/ops/config/server.cluster.yaml")
+    #expect(c.solverEndpoint == "tcp://0.0.0.0:5555")
+    #expect(c.advertiseHost == "sluice-server.cluster.example")
+    #expect(c.checkpointFile == "/var/lib/sluice/checkpoint.bin" && c.checkpointIntervalS == 300)
+    #expect(c.curveDirectory == "/etc/sluice/keys")
+    try c.validate()
+    var bad = c
+    bad.advertiseHost = "node 7"
+    #expect(throws: ConfigurationError.self) { try bad.validate() }
+}
+
+@Test("advertised endpoints carry the advertised host and the bound ports", arguments: [
+    ("tcp://0.0.0.0:41234", "node7", "tcp://node7:41234"),
+    ("tcp://[::]:5555", "node7.cluster", "tcp://node7.cluster:5555"),
+    ("tcp://127.0.0.1:*", "10.0.0.5", "tcp://10.0.0.5:*"),
+    ("ipc:///tmp/s.ipc", "node7", "ipc:///tmp/s.ipc"),
+    ("inproc://solvers", "node7", "inproc://solvers"),
+])
+func advertisedEndpoint(bound: String, host: String, expected: String) {
+    #expect(BoundEndpoints.replacingHost(of: bound, with: host) == expected)
+}

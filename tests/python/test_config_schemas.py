@@ -26,6 +26,7 @@ def load(path):
 SHIPPED = [
     ("ops/config/*.yaml", "server.schema.json"),
     ("solvers/*/*-study.yaml", "study.schema.json"),
+    ("ops/slurm/*-study.yaml", "study.schema.json"),
     ("solvers/synthetic/*.yaml", "synthetic-case.schema.json"),
     ("solvers/ns2d/*.yaml", "ns2d-case.schema.json"),
     ("solvers/advection/*.yaml", "advection-case.schema.json"),
