@@ -103,7 +103,7 @@ let package = Package(
         .testTarget(name: "ChannelTests", dependencies: ["Channel", "SolverKit", "SluiceModel", "TestSupport"],
                     swiftSettings: optimisedKernels),
         .testTarget(name: "SolverRuntimeTests", dependencies: [
-            "SolverRuntime", "NavierStokes2D", "Advection", "SolverKit", "SluiceModel", "HDF5", "TestSupport",
+            "SolverRuntime", "NavierStokes2D", "Advection", "Channel", "SolverKit", "SluiceModel", "HDF5", "TestSupport",
         ]),
         .testTarget(name: "ReservoirTests", dependencies: ["Reservoir", "TestSupport"]),
         .testTarget(name: "StudiesTests", dependencies: ["Studies", "TestSupport"]),
