@@ -109,6 +109,8 @@ public struct ChannelCase: Codable, Sendable, Hashable {
         case velocityX = "velocity_x"
         case velocityY = "velocity_y"
         case velocityZ = "velocity_z"
+        /// Kinematic pressure fluctuation (``ChannelFlow/pressureSpectrum()``); costs one extra product pass.
+        case pressure
     }
 
     public init(solver: String = "channel", name: String, description: String? = nil, parameters: ChannelParameters,

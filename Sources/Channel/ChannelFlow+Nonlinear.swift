@@ -5,6 +5,13 @@ extension ChannelFlow {
     /// the six products `uu, uv, uw, vv, vw, ww` back to the truncated spectrum, then the `y` derivatives by DCT.
     /// Also sets ``courantRate``.
     func computeNonlinearTerms() {
+        formProducts()
+        combineProducts()
+    }
+
+    /// The six product spectra `uu, uv, uw, vv, vw, ww` into ``products`` (dealiased in x and z), and
+    /// ``courantRate``, from the current state.
+    func formProducts() {
         computeVelocitySpectra()
         let nx = configuration.nx, nz = configuration.nz
         let px = paddedX, pz = paddedZ, pkx = px / 2 + 1
@@ -48,7 +55,6 @@ extension ChannelFlow {
             }
         }
         courantRate = rate
-        combineProducts()
     }
 
     /// The KMM right-hand sides from the product spectra (see the type's documentation):

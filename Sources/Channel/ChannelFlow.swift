@@ -92,6 +92,7 @@ public final class ChannelFlow {
     var influenceBottom: [[Double]] = []
     var unitForcingMean: [[Double]] = []
     var builtFor: Double = -1
+    var pressureHomogeneousCache: ([Double], [Double], [Double])?
 
     /// Seconds spent inside FFTW calls (2-D FFTs and DCTs) since creation, when ``measureTransforms`` is set.
     public var transformSeconds = 0.0

@@ -146,6 +146,7 @@ public final class ChannelSimulation: Simulation {
             case .velocityX: source = spectra.u
             case .velocityY: source = spectra.v
             case .velocityZ: source = spectra.w
+            case .pressure: source = flow.pressureSpectrum()
             }
             filter(source, into: &buffers[3 + f])
         }
