@@ -21,36 +21,42 @@ extension ChannelFlow {
         var rate = 0.0
         let sources = [uHat, v, wHat]
         let pairsOf: [(Int, Int)] = [(0, 0), (0, 1), (0, 2), (1, 1), (1, 2), (2, 2)]
-        let real = plan.real
+        let real = base(plan.real)
+        let padded = base(paddedSpectrum)
+        let fields = physical.map { base($0) }
+        let planeCount = plan.realCount, paddedCount = plan.spectrumCount
+        let sourcePointers = sources.map { base($0) }
+        let productPointers = products.map { base($0) }
         for j in 0...n {
             let row = j * pairs
-            for (q, source) in sources.enumerated() {
-                paddedSpectrum.fill(with: .zero)
+            for q in 0..<3 {
+                let source = sourcePointers[q]
+                padded.update(repeating: .zero, count: paddedCount)
                 for jz in 0..<nz where jz != nz / 2 {
-                    let target = (jz < nz / 2 ? jz : jz + (pz - nz)) * pkx
-                    let from = row + jz * nkx
-                    for ix in 0..<(nx / 2) { paddedSpectrum[target + ix] = source[from + ix] }
+                    let target = padded + (jz < nz / 2 ? jz : jz + (pz - nz)) * pkx
+                    target.update(from: source + row + jz * nkx, count: nx / 2)
                 }
-                timed { plan.inverse(paddedSpectrum, into: physical[q]) }
+                timed { plan.inverse(unsafeInput: padded, output: fields[q]) }
             }
-            let u = physical[0], vv = physical[1], w = physical[2]
+            let u = fields[0], vv = fields[1], w = fields[2]
             let dyInverse = Double.pi * inverseSpacingY[j]
-            for i in 0..<u.count {
+            for i in 0..<planeCount {
                 rate = max(rate, abs(u[i]) * dxInverse + abs(vv[i]) * dyInverse + abs(w[i]) * dzInverse)
             }
             for (m, (first, second)) in pairsOf.enumerated() {
-                let a = physical[first], b = physical[second]
-                for i in 0..<real.count { real[i] = a[i] * b[i] }
-                timed { plan.forward(real, into: paddedSpectrum) }
-                let out = products[m]
+                let a = fields[first], b = fields[second]
+                for i in 0..<planeCount { real[i] = a[i] * b[i] }
+                timed { plan.forward(unsafeInput: real, output: padded) }
+                let out = productPointers[m] + row
                 for jz in 0..<nz {
-                    let to = row + jz * nkx
+                    let to = out + jz * nkx
                     if jz == nz / 2 {
-                        for ix in 0..<nkx { out[to + ix] = .zero }
+                        to.update(repeating: .zero, count: nkx)
                         continue
                     }
-                    let from = (jz < nz / 2 ? jz : jz + (pz - nz)) * pkx
-                    for ix in 0..<nkx { out[to + ix] = ix == nx / 2 ? .zero : scale * paddedSpectrum[from + ix] }
+                    let from = padded + (jz < nz / 2 ? jz : jz + (pz - nz)) * pkx
+                    for ix in 0..<(nkx - 1) { to[ix] = scale * from[ix] }
+                    to[nkx - 1] = .zero   // the Nyquist kx = nx / 2
                 }
             }
         }
@@ -61,37 +67,46 @@ extension ChannelFlow {
     /// `A = i kx uv + i kz vw`, `C = i kz uv - i kx vw`, `F = -(kx^2 uu + 2 kx kz uw + kz^2 ww) + k^2 vv + D A`,
     /// `hv = D F + k^2 A`, `hg = kx kz (uu - ww) + (kz^2 - kx^2) uw - D C`.
     func combineProducts() {
-        let uu = products[0], uv = products[1], uw = products[2], vv = products[3], vw = products[4], ww = products[5]
+        let uu = base(products[0]), uv = base(products[1]), uw = base(products[2])
+        let vv = base(products[3]), vw = base(products[4]), ww = base(products[5])
+        let hvp = base(hv), hgp = base(hg)
+        let count = hv.count
         // The mean terms read uv and vw at (0,0) later: keep them before uv, vw are overwritten.
         meanProductsUV = (0...n).map { uv[$0 * pairs].re }
         meanProductsVW = (0...n).map { vw[$0 * pairs].re }
-        for j in 0...n {
-            for p in 0..<pairs {
-                let i = j * pairs + p
-                let ax = kx[p], az = kz[p]
-                let a = Complex(-(ax * uv[i].im + az * vw[i].im), ax * uv[i].re + az * vw[i].re)
-                let c = Complex(-(az * uv[i].im - ax * vw[i].im), az * uv[i].re - ax * vw[i].re)
-                let shear: Complex<Double> = (az * az - ax * ax) * uw[i]
-                hg[i] = ax * az * (uu[i] - ww[i]) + shear
-                let q1: Complex<Double> = ax * ax * uu[i]
-                let q2: Complex<Double> = (2 * ax * az) * uw[i]
-                let q3: Complex<Double> = az * az * ww[i]
-                let normal: Complex<Double> = k2[p] * vv[i]
-                vv[i] = normal - (q1 + q2 + q3)
-                uv[i] = a
-                vw[i] = c
+        kx.withUnsafeBufferPointer { kxs in
+            kz.withUnsafeBufferPointer { kzs in
+                k2.withUnsafeBufferPointer { k2s in
+                    for j in 0...n {
+                        for p in 0..<pairs {
+                            let i = j * pairs + p
+                            let ax = kxs[p], az = kzs[p]
+                            let a = Complex(-(ax * uv[i].im + az * vw[i].im), ax * uv[i].re + az * vw[i].re)
+                            let c = Complex(-(az * uv[i].im - ax * vw[i].im), az * uv[i].re - ax * vw[i].re)
+                            let shear: Complex<Double> = (az * az - ax * ax) * uw[i]
+                            hgp[i] = ax * az * (uu[i] - ww[i]) + shear
+                            let q1: Complex<Double> = ax * ax * uu[i]
+                            let q2: Complex<Double> = (2 * ax * az) * uw[i]
+                            let q3: Complex<Double> = az * az * ww[i]
+                            let normal: Complex<Double> = k2s[p] * vv[i]
+                            vv[i] = normal - (q1 + q2 + q3)
+                            uv[i] = a
+                            vw[i] = c
+                        }
+                    }
+                }
             }
         }
-        timed { differentiate(uv, into: uu) }      // D A
-        for i in 0..<vv.count { vv[i] += uu[i] }    // F
-        timed { differentiate(vv, into: uw) }      // D F
-        timed { differentiate(vw, into: ww) }      // D C
+        timed { differentiate(products[1], into: products[0]) }      // D A
+        for i in 0..<count { vv[i] += uu[i] }                          // F
+        timed { differentiate(products[3], into: products[2]) }      // D F
+        timed { differentiate(products[4], into: products[5]) }      // D C
         for j in 0...n {
             for p in 0..<pairs {
                 let i = j * pairs + p
-                guard active[p] else { hv[i] = .zero; hg[i] = .zero; continue }
-                hv[i] = uw[i] + k2[p] * uv[i]
-                hg[i] -= ww[i]
+                guard active[p] else { hvp[i] = .zero; hgp[i] = .zero; continue }
+                hvp[i] = uw[i] + k2[p] * uv[i]
+                hgp[i] -= ww[i]
             }
         }
     }

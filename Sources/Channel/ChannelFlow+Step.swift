@@ -137,16 +137,13 @@ extension ChannelFlow {
         correct: (AlignedBuffer<Complex<Double>>) -> Void
     ) {
         for p in 0..<pairs { rhs[p] = .zero; rhs[n * pairs + p] = .zero; state[p] = .zero; state[n * pairs + p] = .zero }
-        for j in 1..<n {
-            let row = j * pairs
-            for p in 0..<pairs {
-                let i = row + p
-                let explicitPart: Complex<Double> = a * lstate[i] + g * h[i]
-                let older: Complex<Double> = z * previous[i]
-                let r: Complex<Double> = state[i] + dt * (explicitPart + older)
-                rhs[i] = r
-                state[i] = -c * r
-            }
+        let x = base(state), l = base(lstate), e = base(h), old = base(previous), r = base(rhs)
+        for i in pairs..<(n * pairs) {
+            let explicitPart: Complex<Double> = a * l[i] + g * e[i]
+            let older: Complex<Double> = z * old[i]
+            let value: Complex<Double> = x[i] + dt * (explicitPart + older)
+            r[i] = value
+            x[i] = -c * value
         }
         state.withUnsafeMutableBufferPointer { sb in
             sb.withMemoryRebound(to: Double.self) { sr in
@@ -163,10 +160,10 @@ extension ChannelFlow {
             let row = j * pairs
             for p in 0..<pairs {
                 let i = row + p
-                lstate[i] = active[p] ? (state[i] - rhs[i]) * inverseBetaDt : .zero
+                l[i] = active[p] ? (x[i] - r[i]) * inverseBetaDt : .zero
             }
         }
-        previous.assign(from: h)
+        old.update(from: e, count: h.count)
     }
 
     /// Stage `s` for the mean flow `U(y)`, `W(y)` (the `k = 0` mode), with the driving force.

@@ -278,20 +278,21 @@ public final class ChannelFlow {
     /// Fills ``uHat``, ``wHat`` (and ``dv``) with the spectra of `u` and `w` of the current state.
     func computeVelocitySpectra() {
         timed { differentiate(v, into: dv) }
+        let d = base(dv), o = base(omega), u = base(uHat), w = base(wHat)
         for j in 0...n {
             let row = j * pairs
             for p in 0..<pairs {
                 let i = row + p
-                guard active[p] else { uHat[i] = .zero; wHat[i] = .zero; continue }
-                let a = dv[i], o = omega[i]
+                guard active[p] else { u[i] = .zero; w[i] = .zero; continue }
+                let a = d[i], b = o[i]
                 let inv = 1 / k2[p]
                 // u = i (kx dv - kz omega) / k^2, w = i (kz dv + kx omega) / k^2
-                let su = kx[p] * a - kz[p] * o, sw = kz[p] * a + kx[p] * o
-                uHat[i] = Complex(-su.im * inv, su.re * inv)
-                wHat[i] = Complex(-sw.im * inv, sw.re * inv)
+                let su = kx[p] * a - kz[p] * b, sw = kz[p] * a + kx[p] * b
+                u[i] = Complex(-su.im * inv, su.re * inv)
+                w[i] = Complex(-sw.im * inv, sw.re * inv)
             }
-            uHat[row] = Complex(meanU[j], 0)
-            wHat[row] = Complex(meanW[j], 0)
+            u[row] = Complex(meanU[j], 0)
+            w[row] = Complex(meanW[j], 0)
         }
     }
 
@@ -328,6 +329,13 @@ public final class ChannelFlow {
             e += quadrature[j] * plane
         }
         return 0.25 * e
+    }
+
+    /// The storage of a buffer the flow owns. `AlignedBuffer` storage comes from `fftw_malloc` and never moves, and
+    /// every buffer passed here is a stored property of the flow, so the pointer is valid for the flow's lifetime.
+    @inline(__always)
+    func base<T>(_ buffer: AlignedBuffer<T>) -> UnsafeMutablePointer<T> {
+        buffer.withUnsafeMutableBufferPointer { $0.baseAddress! }
     }
 
     @inline(__always)
