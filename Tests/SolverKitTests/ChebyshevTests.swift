@@ -20,17 +20,17 @@ struct ChebyshevTests {
         }
     }
 
-    @Test("the diagonalised Helmholtz solver reproduces a polynomial solution with inhomogeneous walls")
-    func helmholtz() throws {
-        // u = (1 - y^2) y^3 + 2 y: u'' - 3 u = f with u(1) = 2, u(-1) = -2.
-        let n = 24
+    @Test("the diagonalised Helmholtz solver reproduces a polynomial solution with inhomogeneous walls",
+          arguments: [2, 3, 24, 25])
+    func helmholtz(n: Int) throws {
+        // u = (1 - y^2) y^3 + 2 y + 1: u'' - 3 u = f with u(1) = 3, u(-1) = -1 (degree 5: exact for n >= 5).
         let solver = try ChebyshevHelmholtz(intervals: n)
         let y = Chebyshev.points(n)
-        func u(_ t: Double) -> Double { (1 - t * t) * t * t * t + 2 * t }
-        func upp(_ t: Double) -> Double { 6 * t - 20 * t * t * t }
+        func u(_ t: Double) -> Double { n >= 5 ? (1 - t * t) * t * t * t + 2 * t + 1 : 2 * t + 1 }
+        func upp(_ t: Double) -> Double { n >= 5 ? 6 * t - 20 * t * t * t : 0 }
         var data = y.map { upp($0) - 3 * u($0) }
-        data[0] = 2
-        data[n] = -2
+        data[0] = 3
+        data[n] = -1
         var sigma = [3.0]
         data.withUnsafeMutableBufferPointer { d in sigma.withUnsafeMutableBufferPointer { solver.solve(d.baseAddress!, columns: 1, sigma: $0.baseAddress!) } }
         for j in 0...n { #expect(abs(data[j] - u(y[j])) < 1e-13) }
