@@ -194,11 +194,11 @@ public final class ChannelSimulation: Simulation {
         let padded = Double(flow.paddedX * flow.paddedZ)
         let fft = 2.5 * padded * log2(max(2, padded)) * 9 * Double(c.ny)
         let dct = 4 * 2 * 2.5 * Double(c.ny) * log2(Double(c.ny)) * Double(2 * flow.pairs)
-        let solves = 6 * 2 * Double(c.ny * c.ny) * Double(2 * flow.pairs)
+        let solves = 3 * 2 * Double(c.ny * c.ny) * Double(2 * flow.pairs)   // 3 solves, 4 dgemm of order ny/2
         let flops = 3 * (fft + dct + solves)
         let bytes = 25 * c.ny * flow.pairs * 16 + 3 * 2 * c.ny * flow.pairs * 8
         // ~14 GFLOP/s of this count: `sluice bench channel` measured 1.1 s per step at 128x129x128 (docs/benchmarks.md).
         return SimulationCost(flopsPerStep: flops, stateBytes: bytes, expectedFlopsPerSecond: 1.4e10,
-                              summary: "3 stages x (9 padded 2-D FFTs of \(flow.paddedZ)x\(flow.paddedX) per y plane + 4 DCT-I derivatives + 6 Chebyshev Helmholtz solves) on \(c.nx)x\(c.ny)x\(c.nz)")
+                              summary: "3 stages x (9 padded 2-D FFTs of \(flow.paddedZ)x\(flow.paddedX) per y plane + 4 DCT-I derivatives + 3 Chebyshev Helmholtz solves) on \(c.nx)x\(c.ny)x\(c.nz)")
     }
 }
