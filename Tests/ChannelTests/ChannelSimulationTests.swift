@@ -53,3 +53,19 @@ private func smallCase(_ kind: ChannelCase.InitialCondition.Kind) -> ChannelCase
     #expect(simulation.flow.divergenceResidual() < 1e-12)
     #expect(simulation.flow.fluctuationEnergy() > 0.01)
 }
+
+@Test func oneDimensionalSpectraSumToTheVariances() throws {
+    let simulation = try ChannelSimulation(case: smallCase(.turbulent), rigor: .estimate)
+    for _ in 0..<4 { try simulation.advance() }
+    let s = simulation.statistics
+    let ny = s.y.count, mx = s.kx.count, mz = s.kz.count
+    for j in 0..<ny {
+        for (c, variance) in [s.sumUU, s.sumVV, s.sumWW].enumerated() {
+            let sx = (0..<mx).reduce(0.0) { $0 + s.sumSpectraX[c][j * mx + $1] }
+            let sz = (0..<mz).reduce(0.0) { $0 + s.sumSpectraZ[c][j * mz + $1] }
+            #expect(abs(sx - variance[j]) <= 1e-12 * max(1, variance[j]))
+            #expect(abs(sz - variance[j]) <= 1e-12 * max(1, variance[j]))
+        }
+    }
+    #expect(s.sumUU[ny / 2] > 0 && s.sumVV[ny / 2] > 0 && s.sumWW[ny / 2] > 0)
+}
