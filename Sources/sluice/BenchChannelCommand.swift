@@ -46,7 +46,7 @@ struct BenchChannelCommand: ParsableCommand {
             flow.measureTransforms = true
             flow.transformSeconds = 0
             let start = DispatchTime.now().uptimeNanoseconds
-            let timing = try BenchSupport.timeInBlocks(steps: count) { flow.advance() }
+            let timing = BenchSupport.timeInBlocks(steps: count) { flow.advance() }
             let total = Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
             let gridName = "\(shape[0])x\(shape[1])x\(shape[2])", paddedName = "\(flow.paddedX)x\(shape[1])x\(flow.paddedZ)"
             let row: [String: Any] = [
