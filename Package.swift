@@ -39,6 +39,11 @@ let package = Package(
         .target(name: "SluiceModel"),
         // YAML/JSON configuration files (cases, studies, server settings) into Codable types.
         .target(name: "SluiceConfig", dependencies: [.product(name: "Yams", package: "Yams")]),
+        // Coarse-graining filters: box, Gaussian, spectral cut-off, wall-bounded averaging (pure, no I/O).
+        .target(name: "Filters", swiftSettings: optimisedKernels),
+        // HDF5 archives in The Well's layout: trajectory files, dataset directories, stats.yaml, snapshot export.
+        // Its per-chunk statistics loops are optimised in debug builds too (as the kernels), so debug exports stay usable.
+        .target(name: "Archive", dependencies: ["HDF5", "Filters", "SluiceModel"], swiftSettings: optimisedKernels),
         // Reservoir policies, byte bound, seen counts, batch draws (pure, no I/O).
         .target(name: "Reservoir", dependencies: ["SluiceModel"]),
         // Encode/decode of every wire message (pure, no sockets).
@@ -56,9 +61,16 @@ let package = Package(
         .target(name: "NavierStokes2D", dependencies: ["SolverKit", "SluiceModel"], swiftSettings: optimisedKernels),
         .target(name: "Advection", dependencies: ["SolverKit", "SluiceModel"], swiftSettings: optimisedKernels),
         .target(name: "Channel", dependencies: ["SolverKit", "SluiceModel"], swiftSettings: optimisedKernels),
+        // Triangle meshes (structured, Gmsh .msh 4.1), geometry, quality, bathymetry (pure Swift).
+        .target(name: "Meshes", dependencies: ["SluiceModel"], swiftSettings: optimisedKernels),
+        // Monge-Ampere mesh movement (movement's relaxation method): P1 FEM, CG, gradient/Hessian recovery.
+        .target(name: "MeshMovement", dependencies: ["Meshes"], swiftSettings: optimisedKernels),
+        // Finite-volume shallow water on moving triangle meshes (HLL, hydrostatic reconstruction, ALE remap).
+        .target(name: "ShallowWater", dependencies: ["SolverKit", "SluiceModel", "Meshes", "MeshMovement"],
+                swiftSettings: optimisedKernels),
         // The solver daemon loop: case files to simulations (registry), stepping, schedules, sinks, progress.
         .target(name: "SolverRuntime", dependencies: [
-            "SolverKit", "SluiceModel", "SluiceConfig", "HDF5", "NavierStokes2D", "Advection", "Channel",
+            "SolverKit", "SluiceModel", "SluiceConfig", "HDF5", "NavierStokes2D", "Advection", "Meshes", "ShallowWater", "Channel",
         ]),
         // Studies: study files, designs of experiments, parameter draws (pure).
         .target(name: "Studies", dependencies: ["SluiceModel"]),
@@ -84,6 +96,8 @@ let package = Package(
             dependencies: [
                 "SluiceModel", "ZeroMQ", "HDF5", "SolverKit", "Wire", "Transport", "Reservoir", "Server", "Clients", "SluiceConfig",
                 "SolverRuntime", "NavierStokes2D", "Advection", "Channel", "Studies", "Launcher", "Surrogates", "Training",
+                "Archive", "Filters",
+                "Meshes", "MeshMovement", "ShallowWater",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -104,7 +118,13 @@ let package = Package(
                     swiftSettings: optimisedKernels),
         .testTarget(name: "SolverRuntimeTests", dependencies: [
             "SolverRuntime", "NavierStokes2D", "Advection", "Channel", "SolverKit", "SluiceModel", "HDF5", "TestSupport",
+            "ShallowWater", "Meshes",
         ]),
+        .testTarget(name: "MeshesTests", dependencies: ["Meshes", "TestSupport"]),
+        .testTarget(name: "MeshMovementTests", dependencies: ["MeshMovement", "Meshes", "TestSupport"]),
+        .testTarget(name: "ShallowWaterTests", dependencies: ["ShallowWater", "MeshMovement", "Meshes", "SluiceModel", "SolverKit", "TestSupport"]),
+        .testTarget(name: "FiltersTests", dependencies: ["Filters", "TestSupport"]),
+        .testTarget(name: "ArchiveTests", dependencies: ["Archive", "Filters", "HDF5", "SluiceModel", "SluiceConfig", "TestSupport"]),
         .testTarget(name: "ReservoirTests", dependencies: ["Reservoir", "TestSupport"]),
         .testTarget(name: "StudiesTests", dependencies: ["Studies", "TestSupport"]),
         .testTarget(name: "LauncherTests", dependencies: ["Launcher", "TestSupport"], resources: [.copy("Fixtures")]),
@@ -116,6 +136,6 @@ let package = Package(
         .testTarget(name: "TrainingTests", dependencies: [
             "Training", "Surrogates", "ZeroMQ", "HDF5", "SluiceModel", "Studies", "TestSupport",
         ]),
-        .testTarget(name: "EndToEndTests", dependencies: ["Clients", "Transport", "Wire", "ZeroMQ", "SluiceModel", "TestSupport"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["Clients", "Transport", "Wire", "ZeroMQ", "SluiceModel", "Archive", "TestSupport"]),
     ]
 )

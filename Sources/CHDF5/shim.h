@@ -1,6 +1,7 @@
 #ifndef CHDF5_SHIM_H
 #define CHDF5_SHIM_H
 #include <hdf5.h>
+#include <zlib.h>
 
 /* HDF5 exposes its native types, property-list classes and flags as macros that expand to
    function calls or casts; Swift cannot import those, so they are wrapped here. */
@@ -53,5 +54,23 @@ static inline herr_t chdf5_reclaim_vlen(hid_t type_id, hid_t space_id, void *buf
 #else
     return H5Dvlen_reclaim(type_id, space_id, H5P_DEFAULT, buf);
 #endif
+}
+/* zlib's compress2, as HDF5's deflate filter (H5Z_FILTER_DEFLATE) runs it: a zlib stream (header, deflate data,
+   Adler-32) at `level`. Used to compress chunks outside HDF5, on several threads, for H5Dwrite_chunk. zlib's own
+   functions are thread-safe; HDF5 is not touched. Returns Z_OK, Z_BUF_ERROR (destination too small) or Z_STREAM_ERROR. */
+static inline int chdf5_zlib_compress(unsigned char *dest, unsigned long *dest_len,
+                                      const unsigned char *source, unsigned long source_len, int level) {
+    uLongf length = *dest_len;
+    int status = compress2(dest, &length, source, source_len, level);
+    *dest_len = length;
+    return status;
+}
+static inline unsigned long chdf5_zlib_bound(unsigned long source_len) { return compressBound(source_len); }
+static inline int chdf5_zlib_uncompress(unsigned char *dest, unsigned long *dest_len,
+                                        const unsigned char *source, unsigned long source_len) {
+    uLongf length = *dest_len;
+    int status = uncompress(dest, &length, source, source_len);
+    *dest_len = length;
+    return status;
 }
 #endif

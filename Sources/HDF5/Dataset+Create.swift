@@ -4,8 +4,8 @@ extension Container {
     /// Creates a dataset of `T` at `path`, creating missing intermediate groups.
     ///
     /// - Parameters:
-    ///   - shape: the initial size along each axis (at least one axis; sizes may be 0, e.g. `[0, 64, 64]` for a
-    ///     dataset that grows with `Dataset.append(_:)`).
+    ///   - shape: the initial size along each axis (sizes may be 0, e.g. `[0, 64, 64]` for a dataset that grows
+    ///     with `Dataset.append(_:)`); `[]` makes a scalar dataset of one element (h5py's `shape=()`).
     ///   - chunk: the chunk size along each axis (each at least 1), or nil for contiguous storage. Required with
     ///     compression or a `maxShape` larger than `shape`.
     ///   - maxShape: the largest size each axis may grow to, nil for an unlimited axis (h5py's `maxshape=(None, …)`).
@@ -29,7 +29,9 @@ extension Container {
         let callSite = site(for: path)
         try Self.validateLayout(shape: shape, chunk: chunk, maxShape: maxShape, compression: compression, callSite)
 
-        let space = try HDF5Library.createDataspace(shape: shape, maxShape: maxShape, callSite)
+        let space = try shape.isEmpty
+            ? HDF5Library.createScalarDataspace(callSite)
+            : HDF5Library.createDataspace(shape: shape, maxShape: maxShape, callSite)
         defer { HDF5Library.release(space, with: H5Sclose) }
         let creationList = try HDF5Library.checked("H5Pcreate", callSite) { H5Pcreate(chdf5_p_dataset_create()) }
         defer { HDF5Library.release(creationList, with: H5Pclose) }
@@ -52,8 +54,11 @@ extension Container {
         shape: [Int], chunk: [Int]?, maxShape: [Int?]?, compression: Compression, _ site: CallSite
     ) throws {
         func fail(_ message: String) -> HDF5Error { HDF5Error.invalidArgument(site: site, message) }
-        guard (1...32).contains(shape.count) else {
-            throw fail("shape \(shape) must have 1 to 32 axes")
+        guard (0...32).contains(shape.count) else {
+            throw fail("shape \(shape) must have 0 to 32 axes")
+        }
+        if shape.isEmpty, chunk != nil || maxShape != nil {
+            throw fail("a scalar dataset (shape []) cannot be chunked or extendible")
         }
         guard shape.allSatisfy({ $0 >= 0 }) else {
             throw fail("shape \(shape) has a negative size")

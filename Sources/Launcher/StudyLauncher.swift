@@ -50,6 +50,9 @@ public final class StudyLauncher {
     let options: LaunchOptions
     let scheduler: JobScheduler
     var journal: Journal
+    let journalPath: String
+    /// The journal as found at start (empty for a new study).
+    let previous: [Journal.Entry]
     var state: StudyState
     var server: ServerControl
     var running: [Int: (handle: JobHandle, attempt: Int, started: Date, lastProgress: Date, lastAccepted: Int)] = [:]
@@ -75,9 +78,9 @@ public final class StudyLauncher {
             throw LaunchError("study \(studyPath): case file \(casePath) does not exist")
         }
         try FileManager.default.createDirectory(atPath: options.workDirectory + "/logs", withIntermediateDirectories: true)
-        let journalPath = options.workDirectory + "/journal.jsonl"
+        journalPath = options.workDirectory + "/journal.jsonl"
         if options.fresh { try? FileManager.default.removeItem(atPath: journalPath) }
-        let previous = try Journal.read(journalPath)
+        previous = try Journal.read(journalPath)
         journal = try Journal(path: journalPath)
         state = StudyState(entries: previous)
         server = ServerControl(study: study, workDirectory: options.workDirectory, sluice: options.sluice, scheduler: scheduler,
@@ -111,6 +114,17 @@ public final class StudyLauncher {
 
     /// Runs the study to its end and returns the outcome.
     public func run() throws -> StudyOutcome {
+        // A study that already ran to its end is not started again: its consumers would write their outputs
+        // (a model, a dataset) anew from whatever the checkpointed reservoir still holds.
+        if !previous.isEmpty, unfinished.isEmpty, state.runningAttempts.isEmpty {
+            progress.note("study '\(study.name)' is already complete (\(journalPath)); nothing to do (--fresh, or deleting \(options.workDirectory), runs it again).")
+            let members = state.members.values
+            return StudyOutcome(done: members.filter { $0.phase == .done }.map(\.member).sorted(),
+                                failed: members.filter { $0.phase == .failed }.map(\.member).sorted(),
+                                replaced: Dictionary(uniqueKeysWithValues: members.compactMap { m in m.replacement.map { (m.member, $0) } }),
+                                attempts: Dictionary(uniqueKeysWithValues: members.map { ($0.member, $0.attempts) }),
+                                accountingPath: "\(options.workDirectory)/accounting.json")
+        }
         try server.prepareKeys()
         try server.ensureRunning(adopt: state.server, journal: journal)
         adoptLeftovers()
@@ -301,11 +315,19 @@ public final class StudyLauncher {
     func startConsumers() throws {
         guard let endpoints = server.endpoints, let consumerEndpoint = endpoints.consumer else { return }
         let keys = server.keyArguments(role: "trainer")
-        var jobs = study.consumers.map { ($0.name, $0.command + ["--server", consumerEndpoint] + keys) }
+        // `{study}` and `{work}` in a consumer's arguments stand for the study file and the study's work directory.
+        let studyFile = URL(fileURLWithPath: studyPath).standardizedFileURL.path
+        let work = URL(fileURLWithPath: options.workDirectory).standardizedFileURL.path
+        func expand(_ argument: String) -> String {
+            argument.replacingOccurrences(of: "{study}", with: studyFile).replacingOccurrences(of: "{work}", with: work)
+        }
+        var jobs = study.consumers.map { ($0.name, $0.command.map(expand) + ["--server", consumerEndpoint] + keys) }
         if let archive = study.archive {
             let base = URL(fileURLWithPath: studyPath).deletingLastPathComponent()
             let out = archive.out.hasPrefix("/") ? archive.out : base.appendingPathComponent(archive.out).path
-            jobs.append(("archive", ["export", "--server", consumerEndpoint, "--out", out] + (archive.arguments ?? []) + keys))
+            let spec = archive.spec.map { $0.hasPrefix("/") ? $0 : base.appendingPathComponent($0).path }
+            jobs.append(("archive", ["export", "--server", consumerEndpoint, "--out", out] + (spec.map { ["--spec", $0] } ?? [])
+                                    + ["--case-file", casePath] + (archive.arguments ?? []) + keys))
         }
         for (name, args) in jobs where consumers[name] == nil {
             let handle = try scheduler.start(JobSpec(role: .consumer, name: name, executable: options.sluice, arguments: args,

@@ -93,10 +93,13 @@ extension ReservoirServer {
     /// the policy) minus what earlier credit promised. Stored plus in-flight bytes thus never exceed the bound.
     func grantCredits() throws {
         guard !solverKeys.isEmpty, !stopping else { return }
-        let count = solverKeys.count
+        // A snapshot: sending CREDIT can drop a session whose peer has gone (ROUTER_MANDATORY), which removes its
+        // key from `solverKeys` in the middle of this loop.
+        let keys = solverKeys
+        let count = keys.count
         creditCursor = (creditCursor + 1) % count
         for offset in 0..<count {
-            let key = solverKeys[(creditCursor + offset) % count]
+            let key = keys[(creditCursor + offset) % count]
             guard let session = sessions[key] else { continue }
             // Top up when the solver is at or below half its window, so CREDIT messages go out in bunches.
             guard session.credit <= session.window / 2 else { continue }

@@ -87,9 +87,12 @@ public struct Study: Codable, Sendable {
         public var command: [String]
     }
 
-    /// An archive rule: `sluice export --server ENDPOINT --out OUT` with the given arguments, for the whole study.
+    /// An archive rule: `sluice export --server ENDPOINT --out OUT [--spec SPEC]` with the given arguments, for the
+    /// whole study. `out` and `spec` are relative to the study file.
     public struct Archive: Codable, Sendable {
         public var out: String
+        /// An export spec file (schemas/config/export.schema.json): filter, precision, compression, selection, split.
+        public var spec: String?
         public var arguments: [String]?
     }
 

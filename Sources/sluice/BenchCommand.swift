@@ -18,5 +18,7 @@ let benchSubcommands: [any ParsableCommand.Type] = [
     BenchNS2DCommand.self,
     BenchAdvectionCommand.self,
     BenchTrainCommand.self,
+    BenchExportCommand.self,
+    BenchTsunamiCommand.self,
     BenchChannelCommand.self,
 ]

@@ -29,6 +29,7 @@ struct Sluice: AsyncParsableCommand {
             ServeCommand.self, SolveCommand.self, LaunchCommand.self, StatusCommand.self, DemoCommand.self, BenchCommand.self,
             TrainCommand.self, PlotHistoryCommand.self,
             KeysCommand.self, SynthCommand.self, ConsumeCommand.self, VersionCommand.self,
+            ExportCommand.self, InspectCommand.self,
             ChannelStatsCommand.self,
         ]
     )

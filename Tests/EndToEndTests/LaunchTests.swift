@@ -193,5 +193,11 @@ struct LaunchTests {
         for m in doneBefore {
             #expect(starts.filter { $0["member"] as? Int == m }.count == 1, "member \(m) ran again")
         }
+        // A third run finds the study complete and starts nothing (no server, no consumer rewriting outputs).
+        let linesBefore = run.journal().count
+        let third = try run.launch()
+        #expect(third.wait(seconds: 60) == 0, "\(third.output)")
+        #expect(third.output.contains("already complete"), "\(third.output)")
+        #expect(run.journal().count == linesBefore)
     }
 }

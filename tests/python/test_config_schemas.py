@@ -30,6 +30,8 @@ SHIPPED = [
     ("solvers/synthetic/*.yaml", "synthetic-case.schema.json"),
     ("solvers/ns2d/*.yaml", "ns2d-case.schema.json"),
     ("solvers/advection/*.yaml", "advection-case.schema.json"),
+    ("solvers/*/*-export.yaml", "export.schema.json"),
+    ("solvers/tsunami/*.yaml", "tsunami-case.schema.json"),
     ("solvers/channel/*.yaml", "channel-case.schema.json"),
 ]
 
@@ -37,8 +39,8 @@ SHIPPED = [
 @pytest.mark.parametrize("pattern,schema_name", SHIPPED)
 def test_shipped_files_validate(pattern, schema_name):
     files = sorted(glob.glob(os.path.join(ROOT, pattern)))
-    if not pattern.endswith("-study.yaml"):  # study files sit beside the cases they run
-        files = [f for f in files if not f.endswith("-study.yaml")]
+    if not pattern.endswith(("-study.yaml", "-export.yaml")):  # studies and export specs sit beside their cases
+        files = [f for f in files if not f.endswith(("-study.yaml", "-export.yaml"))]
     assert files, f"no files match {pattern}"
     validator = jsonschema.Draft202012Validator(schema(schema_name))
     for path in files:
@@ -131,3 +133,27 @@ def test_broken_advection_cases_are_rejected(document):
 def test_broken_studies_are_rejected(document):
     validator = jsonschema.Draft202012Validator(schema("study.schema.json"))
     assert list(validator.iter_errors(document)), f"{document} should not validate"
+
+
+@pytest.mark.parametrize("document", [
+    {"filter": {"axes": [{"kind": "box"}]}},
+    {"filter": {"axes": [{"kind": "lanczos", "points": 8}]}},
+    {"filter": {"axes": [{"kind": "wall"}]}},
+    {"compression": {"deflate": 12}},
+    {"precision": "float16"},
+    {"split": {"train": 2}},
+    {"unknown": 1},
+])
+def test_broken_export_specs_are_rejected(document):
+    validator = jsonschema.Draft202012Validator(schema("export.schema.json"))
+    assert list(validator.iter_errors(document)), f"{document} should not validate"
+
+
+def test_channel_export_spec_validates():
+    # IFactFormer-m's channel grid: 32 x 33 x 16 on 4 pi x 2 x 4 pi/3, both ends of each axis included.
+    document = {"filter": {"axes": [{"kind": "spectral", "points": 32, "endpoint": True},
+                                    {"kind": "wall", "points": 33, "distribution": "cosine"},
+                                    {"kind": "spectral", "points": 16, "endpoint": True}]},
+                "vectors": {"velocity": ["u", "v", "w"]}, "boundaries": ["periodic", "wall", "periodic"]}
+    validator = jsonschema.Draft202012Validator(schema("export.schema.json"))
+    assert not list(validator.iter_errors(document))
