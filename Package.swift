@@ -60,6 +60,7 @@ let package = Package(
         // large enough to be in the asymptotic regime (about 20x faster than -Onone for these loops).
         .target(name: "NavierStokes2D", dependencies: ["SolverKit", "SluiceModel"], swiftSettings: optimisedKernels),
         .target(name: "Advection", dependencies: ["SolverKit", "SluiceModel"], swiftSettings: optimisedKernels),
+        .target(name: "Channel", dependencies: ["SolverKit", "SluiceModel"], swiftSettings: optimisedKernels),
         // Triangle meshes (structured, Gmsh .msh 4.1), geometry, quality, bathymetry (pure Swift).
         .target(name: "Meshes", dependencies: ["SluiceModel"], swiftSettings: optimisedKernels),
         // Monge-Ampere mesh movement (movement's relaxation method): P1 FEM, CG, gradient/Hessian recovery.
@@ -69,7 +70,7 @@ let package = Package(
                 swiftSettings: optimisedKernels),
         // The solver daemon loop: case files to simulations (registry), stepping, schedules, sinks, progress.
         .target(name: "SolverRuntime", dependencies: [
-            "SolverKit", "SluiceModel", "SluiceConfig", "HDF5", "NavierStokes2D", "Advection", "Meshes", "ShallowWater",
+            "SolverKit", "SluiceModel", "SluiceConfig", "HDF5", "NavierStokes2D", "Advection", "Meshes", "ShallowWater", "Channel",
         ]),
         // Studies: study files, designs of experiments, parameter draws (pure).
         .target(name: "Studies", dependencies: ["SluiceModel"]),
@@ -94,7 +95,7 @@ let package = Package(
             name: "sluice",
             dependencies: [
                 "SluiceModel", "ZeroMQ", "HDF5", "SolverKit", "Wire", "Transport", "Reservoir", "Server", "Clients", "SluiceConfig",
-                "SolverRuntime", "NavierStokes2D", "Advection", "Studies", "Launcher", "Surrogates", "Training",
+                "SolverRuntime", "NavierStokes2D", "Advection", "Channel", "Studies", "Launcher", "Surrogates", "Training",
                 "Archive", "Filters",
                 "Meshes", "MeshMovement", "ShallowWater",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -113,8 +114,10 @@ let package = Package(
         .testTarget(name: "NavierStokes2DTests", dependencies: ["NavierStokes2D", "SolverKit", "SluiceModel", "TestSupport"],
                     exclude: ["Reference"]),
         .testTarget(name: "AdvectionTests", dependencies: ["Advection", "SolverKit", "SluiceModel", "TestSupport"]),
+        .testTarget(name: "ChannelTests", dependencies: ["Channel", "SolverKit", "SluiceModel", "TestSupport"],
+                    swiftSettings: optimisedKernels),
         .testTarget(name: "SolverRuntimeTests", dependencies: [
-            "SolverRuntime", "NavierStokes2D", "Advection", "SolverKit", "SluiceModel", "HDF5", "TestSupport",
+            "SolverRuntime", "NavierStokes2D", "Advection", "Channel", "SolverKit", "SluiceModel", "HDF5", "TestSupport",
             "ShallowWater", "Meshes",
         ]),
         .testTarget(name: "MeshesTests", dependencies: ["Meshes", "TestSupport"]),

@@ -32,7 +32,7 @@ public struct SolverRegistry: Sendable {
     }
 
     /// The solvers that ship with Sluice.
-    public static let standard = SolverRegistry([.navierStokes2D, .advection, .synthetic, .tsunami])
+    public static let standard = SolverRegistry([.navierStokes2D, .advection, .synthetic, .tsunami, .channel])
 
     /// The entry called `name`.
     public func entry(named name: String) -> SolverEntry? { entries.first { $0.name == name } }

@@ -20,4 +20,5 @@ let benchSubcommands: [any ParsableCommand.Type] = [
     BenchTrainCommand.self,
     BenchExportCommand.self,
     BenchTsunamiCommand.self,
+    BenchChannelCommand.self,
 ]

@@ -30,6 +30,7 @@ struct Sluice: AsyncParsableCommand {
             TrainCommand.self, PlotHistoryCommand.self,
             KeysCommand.self, SynthCommand.self, ConsumeCommand.self, VersionCommand.self,
             ExportCommand.self, InspectCommand.self,
+            ChannelStatsCommand.self,
         ]
     )
 }

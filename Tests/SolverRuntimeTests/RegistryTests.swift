@@ -10,6 +10,7 @@ struct RegistryTests {
     @Test("every shipped case file builds a member (strict keys, valid values)", arguments: [
         "solvers/ns2d/fno.yaml", "solvers/ns2d/kolmogorov.yaml", "solvers/advection/swirl.yaml",
         "solvers/advection/rotation.yaml", "solvers/advection/translation-spectral.yaml",
+        "solvers/channel/test.yaml", "solvers/channel/minimal.yaml",
     ])
     func shippedCases(path: String) throws {
         let setup = try member(repositoryRoot() + "/" + path, 0)

@@ -32,6 +32,7 @@ SHIPPED = [
     ("solvers/advection/*.yaml", "advection-case.schema.json"),
     ("solvers/*/*-export.yaml", "export.schema.json"),
     ("solvers/tsunami/*.yaml", "tsunami-case.schema.json"),
+    ("solvers/channel/*.yaml", "channel-case.schema.json"),
 ]
 
 
