@@ -13,7 +13,7 @@ struct Sluice: AsyncParsableCommand {
             while the solvers run; selected snapshots are filtered to coarse grids and archived to HDF5 in \
             The Well's layout.
 
-            Subcommands (those not listed below are still being built):
+            Main subcommands (all are listed below):
               serve     run the reservoir server
               solve     run one solver member as a streaming daemon
               launch    run a study: server, members, relaunch of failures (local or Slurm)
@@ -23,6 +23,7 @@ struct Sluice: AsyncParsableCommand {
               bench     measure ingest, serving and solver speed
               demo      run a server, solver members and a trainer on this machine
               train     train the built-in MLP surrogate online (or offline on fixed members)
+              keys      make, list and revoke CURVE keys
             """,
         version: SluiceVersion.string,
         subcommands: [
