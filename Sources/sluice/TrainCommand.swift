@@ -35,8 +35,10 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "The server's consumer endpoint (online training). Without it, --offline-members is required.")
     var server: String?
 
-    @Option(help: "The server's control endpoint, for the reservoir fill on the live line (optional).")
+    @Option(help: "The server's control endpoint, for the reservoir fill on the live line (optional; not with CURVE).")
     var control: String?
+
+    @OptionGroup var curve: CurveOptions
 
     @Option(help: "Offline: train on the study's first N members, generated once in memory and read in epochs.")
     var offlineMembers: Int?
@@ -119,6 +121,7 @@ struct TrainCommand: ParsableCommand {
 
     func run() throws {
         global.bootstrapLogging()
+        if server != nil { ReservoirServer.tuneTrainerProcessMemory() }  // batch buffers stay mapped (docs/benchmarks.md)
         let logger = Logger(label: "sluice.train")
         let members = try StudyMembers(studyPath: study)
         let validationProvider = try members.validationMembers(validationMembers)
@@ -140,8 +143,10 @@ struct TrainCommand: ParsableCommand {
 
         let source: TrainingSource
         if let server {
-            let client = try TrainerClient(.init(endpoint: server, group: group, rank: rank, worldSize: worldSize,
-                                                 batchSize: batchSize, prefetch: prefetch), logger: logger)
+            var configuration = TrainerClient.Configuration(endpoint: server, group: group, rank: rank, worldSize: worldSize,
+                                                            batchSize: batchSize, prefetch: prefetch)
+            configuration.connection.curve = try curve.keys()
+            let client = try TrainerClient(configuration, logger: logger)
             source = ReservoirSource(client: client, layout: layout)
         } else {
             let n = offlineMembers ?? 0

@@ -8,14 +8,14 @@ import TestSupport
     static let caseFile = repositoryRoot() + "/solvers/advection/surrogate.yaml"
 
     /// Starts `count` advection members (two at a time) with parameters inside the study's ranges.
-    static func streamMembers(_ cluster: SluiceCluster, count: Int) throws {
+    static func streamMembers(_ cluster: SluiceCluster, count: Int, extra: [String] = []) throws {
         for pair in stride(from: 0, to: count, by: 2) {
             let solves = try (pair..<min(count, pair + 2)).map { m in
                 let f = Double(m) / Double(count)
                 return try ChildProcess(sluiceBinary(), ["solve", caseFile, "--member", "\(m)", "--server", cluster.solver, "--quiet",
                                                          "--set", "velocity_x=\(0.4 * f - 0.2)", "--set", "velocity_y=\(0.2 - 0.3 * f)",
                                                          "--set", "centre_x=\(0.35 + 0.3 * f)", "--set", "centre_y=0.5",
-                                                         "--set", "width=\(0.07 + 0.04 * f)"],
+                                                         "--set", "width=\(0.07 + 0.04 * f)"] + extra,
                                         name: "solve-\(m)", directory: cluster.directory)
             }
             for s in solves { #expect(s.wait(seconds: 60) == 0, "\(s.output)") }
@@ -57,6 +57,28 @@ import TestSupport
         #expect(Array(png.prefix(8)) == [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])
         let h5 = try Data(contentsOf: URL(fileURLWithPath: out + "/model.h5"))
         #expect(Array(h5.prefix(8)) == [0x89, 0x48, 0x44, 0x46, 0x0D, 0x0A, 0x1A, 0x0A])
+    }
+
+    @Test("sluice train trains over CURVE with its trainer key (as a study's consumer in a curve study does)")
+    func trainsOverCurve() throws {
+        let scratch = try TemporaryDirectory(prefix: "sluice-train-curve")
+        defer { scratch.remove() }
+        let keys = scratch.path("keys")
+        try generateKeys(in: keys, [("member", "solver"), ("trainer", "trainer")], scratch: scratch)
+        let serverKey = ["--server-key", "\(keys)/server.pub"]
+        let cluster = try SluiceCluster(["--policy", "reservoir", "--capacity", "16MiB", "--watermark", "16KiB",
+                                         "--curve-dir", keys])
+        defer { cluster.directory.remove() }
+        // Two advection members published with the solver key.
+        try Self.streamMembers(cluster, count: 2, extra: ["--curve-key", "\(keys)/member.key"] + serverKey)
+        let out = cluster.directory.path("train")
+        let base = ["train", "--study", Self.study, "--server", cluster.consumer, "--steps", "20", "--batch-size", "8",
+                    "--hidden", "16", "--validation-members", "1", "--validate-every", "20", "--plain"]
+        let withKey = try ChildProcess(sluiceBinary(), base + ["--out", out, "--curve-key", "\(keys)/trainer.key"] + serverKey,
+                                       name: "train-curve", directory: cluster.directory)
+        #expect(withKey.wait(seconds: 180) == 0, "\(withKey.output)\n\(cluster.server.output)")
+        #expect(try Self.summary(out + "/summary.json")["steps"] as? Int == 20)
+        _ = try? cluster.stop()
     }
 
     @Test("two data-parallel ranks pull disjoint batches and average their gradients over ZeroMQ")
