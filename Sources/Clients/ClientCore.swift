@@ -213,30 +213,26 @@ final class ClientCore: @unchecked Sendable {
     }
 
     /// Publishes one sample given as its header frame and payload frames: small ones are queued for a SAMPLES
-    /// message (sent when full, or by housekeeping after `linger`), others go out at once as a SAMPLE, after any
-    /// queued ones so that a member's samples keep their order. Blocks while there is no credit.
+    /// message (sent when full, or by housekeeping after `linger`), others go out at once as a SAMPLE of their own,
+    /// after any queued ones so that a member's samples keep their order. Blocks while there is no credit.
     func publish(header: Message, payload: [Message], payloadBytes: Int) throws {
-        let (frame0, small) = withLock { (sampleFrame0, payloadBytes <= coalescing.sampleBytes && coalescing.maxSamples > 1) }
-        guard let frame0 else { throw ClientError(.failed, "publish(header:payload:) needs setCoalescing first") }
-        if small {
-            // Keep the whole SAMPLES message within the protocol's frame limit.
-            if withLock({ pendingFrames + 3 + payload.count > WireCodec.maxSamplesMessageFrames }) { try flushPending() }
-            let full: Bool = try withLock {
-                try throwIfFailed()
-                if pending.isEmpty { pendingSince = .now }
-                pendingFrames += 1 + payload.count
-                pending.append(([header] + payload, payloadBytes))
-                pendingBytes += payloadBytes
-                return pendingBytes >= coalescing.messageBytes || pending.count >= coalescing.maxSamples
-            }
-            if full { try flushPending() }
-            return
+        let (ready, small) = withLock { (sampleFrame0 != nil, payloadBytes <= coalescing.sampleBytes && coalescing.maxSamples > 1) }
+        guard ready else { throw ClientError(.failed, "publish(header:payload:) needs setCoalescing first") }
+        // A large sample travels alone; a small one joins the queue while the SAMPLES message stays within the
+        // protocol's frame limit.
+        if !small || withLock({ pendingFrames + 3 + payload.count > WireCodec.maxSamplesMessageFrames }) { try flushPending() }
+        let full: Bool = try withLock {
+            try throwIfFailed()
+            if pending.isEmpty { pendingSince = .now }
+            pendingFrames += 1 + payload.count
+            pending.append(([header] + payload, payloadBytes))
+            pendingBytes += payloadBytes
+            return !small || pendingBytes >= coalescing.messageBytes || pending.count >= coalescing.maxSamples
         }
-        try flushPending()
-        try sendSample([frame0, header] + payload)
+        if full { try flushPending() }
     }
 
-    /// Sends every queued small sample, blocking while there is no credit.
+    /// Sends every queued sample, blocking while there is no credit.
     func flushPending() throws {
         while true {
             let done: Bool = try withLock {
@@ -272,26 +268,6 @@ final class ClientCore: @unchecked Sendable {
         pending.removeFirst(n)
         if !pending.isEmpty { pendingSince = .now }
         return true
-    }
-
-    /// Sends one SAMPLE as soon as there is credit (blocking while there is none: back-pressure).
-    func sendSample(_ frames: [Message]) throws {
-        while true {
-            let done: Bool = try withLock {
-                try throwIfFailed()
-                if credit == 0 { service() }
-                if credit > 0, connection.ready != nil, try connection.send(frames: frames) {
-                    credit -= 1
-                    sent += 1
-                    sentMessages += 1
-                    return true
-                }
-                try connection.wait(milliseconds: 5)
-                service()
-                return false
-            }
-            if done { return }
-        }
     }
 
     /// The next batch, waiting at most `timeout` (nil: forever); asks the server for one more batch per batch

@@ -41,4 +41,13 @@ public struct MemberRequest: Sendable {
         self.overrides = overrides
         self.rigor = rigor
     }
+
+    /// This member's seed: the case's `base` seed plus the member index, unless `--set seed=` gave one (the
+    /// launcher passes each member's own draw that way), in which case `overridden` is used as is.
+    public func memberSeed(base: UInt64, overridden: UInt64) throws -> UInt64 {
+        guard !overrides.contains("seed") else { return overridden }
+        let (seed, overflow) = base.addingReportingOverflow(member)
+        guard !overflow else { throw SolverRuntimeError.badOverride("seed \(base) + member \(member) overflows UInt64") }
+        return seed
+    }
 }

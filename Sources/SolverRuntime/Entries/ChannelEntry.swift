@@ -14,11 +14,7 @@ extension SolverEntry {
         var spec = try ConfigFile.load(ChannelCase.self, from: path)
         let base = spec.parameters.seed
         spec.parameters = try request.overrides.apply(to: spec.parameters)
-        if !request.overrides.contains("seed") {
-            let (seed, overflow) = base.addingReportingOverflow(request.member)
-            guard !overflow else { throw SolverRuntimeError.badOverride("seed \(base) + member \(request.member) overflows UInt64") }
-            spec.parameters.seed = seed
-        }
+        spec.parameters.seed = try request.memberSeed(base: base, overridden: spec.parameters.seed)
         var restart: ChannelCheckpoint?
         if spec.initialCondition.kind == .restart {
             guard let file = spec.initialCondition.path else {
