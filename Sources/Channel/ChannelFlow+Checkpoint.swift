@@ -13,13 +13,17 @@ public struct ChannelCheckpoint: Sendable, Hashable {
     public var fields: [[Double]]
     /// `U, W, L U, L W`, each `ny` doubles.
     public var mean: [[Double]]
+    /// The in-flight statistics accumulated so far (``ChannelStatistics/accumulators``), when the run keeps them:
+    /// a restart continues the averages instead of starting them again.
+    public var statistics: [String: [Double]]?
 
     public static let fieldNames = ["v", "omega_y", "phi", "l_phi", "l_omega_y"]
     public static let meanNames = ["mean_u", "mean_w", "l_mean_u", "l_mean_w"]
 
-    public init(nx: Int, ny: Int, nz: Int, step: UInt64, time: Double, timeStep: Double, fields: [[Double]], mean: [[Double]]) {
+    public init(nx: Int, ny: Int, nz: Int, step: UInt64, time: Double, timeStep: Double, fields: [[Double]], mean: [[Double]],
+                statistics: [String: [Double]]? = nil) {
         self.nx = nx; self.ny = ny; self.nz = nz; self.step = step; self.time = time; self.timeStep = timeStep
-        self.fields = fields; self.mean = mean
+        self.fields = fields; self.mean = mean; self.statistics = statistics
     }
 }
 

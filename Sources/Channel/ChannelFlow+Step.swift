@@ -1,3 +1,4 @@
+import Dispatch
 import SolverKit
 
 extension ChannelFlow {
@@ -7,10 +8,18 @@ extension ChannelFlow {
         let dt = timeStep
         var courantMax = 0.0
         for s in 0..<scheme.stages {
-            computeNonlinearTerms()
+            let t0 = DispatchTime.now().uptimeNanoseconds
+            formProducts()
+            let t1 = DispatchTime.now().uptimeNanoseconds
+            combineProducts()
+            let t2 = DispatchTime.now().uptimeNanoseconds
             courantMax = max(courantMax, courantRate)
             advanceWavenumbers(stage: s, dt: dt)
             advanceMean(stage: s, dt: dt)
+            let t3 = DispatchTime.now().uptimeNanoseconds
+            phaseSeconds[0] += Double(t1 - t0) * 1e-9
+            phaseSeconds[1] += Double(t2 - t1) * 1e-9
+            phaseSeconds[2] += Double(t3 - t2) * 1e-9
         }
         courantRate = courantMax
         step += 1

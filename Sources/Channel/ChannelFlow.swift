@@ -39,6 +39,8 @@ public final class ChannelFlow {
     public let quadrature: [Double]
     let helmholtz: ChebyshevHelmholtz
     let derivative: ChebyshevDerivative
+    /// With ``threads`` > 1: the derivative split into column blocks (offset in values, plan), one per worker.
+    let derivativeBlocks: [DerivativeBlock]
     let plan: RealFFTPlan<Double>
     public let paddedX: Int
     public let paddedZ: Int
@@ -75,8 +77,10 @@ public final class ChannelFlow {
     let hg: AlignedBuffer<Complex<Double>>
     let rhs: AlignedBuffer<Complex<Double>>
     let work: AlignedBuffer<Complex<Double>>
-    let physical: [AlignedBuffer<Double>]
-    let paddedSpectrum: AlignedBuffer<Complex<Double>>
+    /// Per-worker scratch of the products (one per thread).
+    let scratch: [PlaneScratch]
+    /// Worker threads for the products (the `y` planes are split between them); 1 runs on the caller's thread.
+    public let threads: Int
     var dvTop: [Double]
     var meanProductsUV: [Double] = []
     var meanProductsVW: [Double] = []
@@ -97,9 +101,15 @@ public final class ChannelFlow {
     /// Seconds spent inside FFTW calls (2-D FFTs and DCTs) since creation, when ``measureTransforms`` is set.
     public var transformSeconds = 0.0
     public var measureTransforms = false
+    /// Seconds in the three phases of the stages since creation: products (FFTs), their combination and `y`
+    /// derivatives, the implicit solves.
+    public var phaseSeconds = [0.0, 0.0, 0.0]
 
-    public init(configuration c: ChannelConfiguration, rigor: FFTPlanningRigor = .measure) throws {
+    /// - Parameter threads: worker threads for the nonlinear products (the bulk of a step); at least 1.
+    public init(configuration c: ChannelConfiguration, rigor: FFTPlanningRigor = .measure, threads: Int = 1) throws {
         try c.validate()
+        guard threads >= 1 else { throw ChannelError.invalidCase("threads \(threads) must be at least 1") }
+        self.threads = threads
         configuration = c
         n = c.ny - 1
         nkx = c.nx / 2 + 1
@@ -125,6 +135,22 @@ public final class ChannelFlow {
             throw ChannelError.numerics("Chebyshev Helmholtz set-up for ny \(c.ny) failed: \(error)")
         }
         derivative = try ChebyshevDerivative(intervals: n, columns: 2 * pairs, rigor: rigor)
+        if threads > 1 {
+            // Blocks of a multiple of 8 columns keep every block's start aligned like the field.
+            let total = 2 * pairs
+            let width = ((total + threads - 1) / threads + 7) / 8 * 8
+            var blocks: [DerivativeBlock] = []
+            var offset = 0
+            while offset < total {
+                let count = min(width, total - offset)
+                blocks.append(DerivativeBlock(offset: offset, plan: try ChebyshevDerivative(
+                    intervals: n, columns: count, rowStride: total, rigor: rigor)))
+                offset += count
+            }
+            derivativeBlocks = blocks
+        } else {
+            derivativeBlocks = []
+        }
         paddedX = 3 * c.nx / 2
         paddedZ = max(1, 3 * c.nz / 2)
         let fft = try RealFFTPlan<Double>(shape: [max(1, 3 * c.nz / 2), 3 * c.nx / 2], rigor: rigor)
@@ -135,8 +161,7 @@ public final class ChannelFlow {
         hvPrevious = field(); hgPrevious = field()
         dv = field(); uHat = field(); wHat = field(); hv = field(); hg = field(); rhs = field(); work = field()
         products = (0..<6).map { _ in field() }
-        physical = [AlignedBuffer<Double>(count: fft.realCount), AlignedBuffer<Double>(count: fft.realCount), AlignedBuffer<Double>(count: fft.realCount)]
-        paddedSpectrum = AlignedBuffer(count: fft.spectrumCount)
+        scratch = (0..<threads).map { _ in PlaneScratch(plan: fft) }
         meanU = Array(repeating: 0, count: c.ny)
         meanW = meanU; lmeanU = meanU; lmeanW = meanU; nuPrevious = meanU; nwPrevious = meanU
         dvTop = Array(repeating: 0, count: 2 * pairs)
@@ -256,6 +281,14 @@ public final class ChannelFlow {
     /// `out = d field / dy` for every mode (DCT-I derivative; `out` may be `field`).
     func differentiate(_ field: AlignedBuffer<Complex<Double>>, into out: AlignedBuffer<Complex<Double>>) {
         if field !== out { out.assign(from: field) }
+        if !derivativeBlocks.isEmpty {
+            let data = DerivativeData(base: UnsafeMutableRawPointer(base(out)).assumingMemoryBound(to: Double.self))
+            let blocks = derivativeBlocks
+            DispatchQueue.concurrentPerform(iterations: blocks.count) { b in
+                blocks[b].plan.differentiateInPlace(data.base + blocks[b].offset)
+            }
+            return
+        }
         out.withUnsafeMutableBufferPointer { buffer in
             buffer.withMemoryRebound(to: Double.self) { reals in
                 // The buffer comes from fftw_malloc, so the base address exists and is SIMD-aligned.
@@ -345,4 +378,18 @@ public final class ChannelFlow {
         body()
         transformSeconds += Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
     }
+}
+
+/// A block of adjacent columns of the `y` derivative with its own plan and scratch.
+///
+/// @unchecked Sendable: each block is used by one worker at a time (``ChannelFlow/differentiate(_:into:)`` hands
+/// block `b` to worker `b` only).
+struct DerivativeBlock: @unchecked Sendable {
+    let offset: Int
+    let plan: ChebyshevDerivative
+}
+
+/// The field a parallel derivative works on. @unchecked Sendable: the blocks' columns are disjoint.
+struct DerivativeData: @unchecked Sendable {
+    let base: UnsafeMutablePointer<Double>
 }

@@ -28,7 +28,9 @@ public final class ChannelSimulation: Simulation {
     private var floatBuffers: [[Float]]
 
     /// - Parameter restart: the checkpoint of a `restart` initial condition (read by the runtime).
-    public init(case spec: ChannelCase, restart: ChannelCheckpoint? = nil, rigor: FFTPlanningRigor = .measure) throws {
+    /// - Parameter threads: worker threads of the DNS step (``ChannelFlow/threads``).
+    public init(case spec: ChannelCase, restart: ChannelCheckpoint? = nil, rigor: FFTPlanningRigor = .measure,
+                threads: Int = 1) throws {
         guard spec.solver == "channel" else { throw ChannelError.invalidCase("solver '\(spec.solver)' is not channel") }
         let p = spec.parameters
         guard p.reTau.isFinite, p.reTau > 0 else { throw ChannelError.invalidCase("re_tau \(p.reTau) must be positive") }
@@ -36,7 +38,7 @@ public final class ChannelSimulation: Simulation {
             throw ChannelError.invalidCase("time needs exactly one of steps and end_time")
         }
         self.spec = spec
-        flow = try ChannelFlow(configuration: spec.configuration(), rigor: rigor)
+        flow = try ChannelFlow(configuration: spec.configuration(), rigor: rigor, threads: threads)
         switch spec.initialCondition.kind {
         case .laminar:
             flow.setMeanFlow(flow.laminarProfile())
@@ -51,6 +53,7 @@ public final class ChannelSimulation: Simulation {
             try flow.restore(restart)
         }
         statistics = ChannelStatistics(flow: flow)
+        if let saved = restart?.statistics, spec.statistics != nil { try statistics.restore(saved) }
         outputGrid = spec.output.grid ?? .init(nx: spec.grid.nx, ny: spec.grid.ny, nz: spec.grid.nz)
         let o = outputGrid
         guard o.nx >= 2, o.nx % 2 == 0, o.nx <= spec.grid.nx, o.nz >= 2, o.nz % 2 == 0, o.nz <= spec.grid.nz,
@@ -104,7 +107,9 @@ public final class ChannelSimulation: Simulation {
         }
         if let observer = checkpointObserver, let c = spec.checkpoint,
            flow.step % UInt64(max(1, c.every)) == 0 || flow.step == plannedSteps {
-            observer(flow.checkpoint())
+            var point = flow.checkpoint()
+            if spec.statistics != nil { point.statistics = statistics.accumulators }
+            observer(point)
         }
     }
 

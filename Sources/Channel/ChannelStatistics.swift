@@ -109,3 +109,47 @@ public struct ChannelStatistics: Sendable, Hashable {
         return profile
     }
 }
+
+extension ChannelStatistics {
+    /// Names of ``accumulators``.
+    public static let accumulatorNames = [
+        "counters", "sum_u", "sum_w", "sum_uu", "sum_vv", "sum_ww", "sum_uv",
+        "sum_spectrum_x_uu", "sum_spectrum_x_vv", "sum_spectrum_x_ww",
+        "sum_spectrum_z_uu", "sum_spectrum_z_vv", "sum_spectrum_z_ww",
+    ]
+
+    /// Everything accumulated so far, by name, for checkpoints: `counters` is `[samples, first time, last time,
+    /// sum of the wall shear]`, the others are the sums of the same names.
+    public var accumulators: [String: [Double]] {
+        let arrays = [sumU, sumW, sumUU, sumVV, sumWW, sumUV] + sumSpectraX + sumSpectraZ
+        var out = ["counters": [Double(samples), firstTime, lastTime, sumWallShear]]
+        for (name, values) in zip(Self.accumulatorNames.dropFirst(), arrays) { out[name] = values }
+        return out
+    }
+
+    /// Continues from the ``accumulators`` of a checkpoint of the same grid.
+    ///
+    /// - Throws: ``ChannelError/initialCondition(_:)`` when a name is missing, a size differs or a value is not
+    ///   finite.
+    public mutating func restore(_ saved: [String: [Double]]) throws(ChannelError) {
+        let current = accumulators
+        for name in Self.accumulatorNames {
+            guard let values = saved[name], let expected = current[name], values.count == expected.count else {
+                throw .initialCondition("checkpoint statistics '\(name)' is missing or has the wrong size")
+            }
+            guard values.allSatisfy(\.isFinite) else {
+                throw .initialCondition("checkpoint statistics '\(name)' holds non-finite values")
+            }
+        }
+        let counters = saved["counters"] ?? []
+        guard counters[0] >= 0, counters[0] < Double(Int.max) else {
+            throw .initialCondition("checkpoint statistics: sample count \(counters[0]) is not valid")
+        }
+        samples = Int(counters[0]); firstTime = counters[1]; lastTime = counters[2]; sumWallShear = counters[3]
+        func array(_ name: String) -> [Double] { saved[name] ?? [] }
+        sumU = array("sum_u"); sumW = array("sum_w")
+        sumUU = array("sum_uu"); sumVV = array("sum_vv"); sumWW = array("sum_ww"); sumUV = array("sum_uv")
+        sumSpectraX = ["uu", "vv", "ww"].map { array("sum_spectrum_x_\($0)") }
+        sumSpectraZ = ["uu", "vv", "ww"].map { array("sum_spectrum_z_\($0)") }
+    }
+}

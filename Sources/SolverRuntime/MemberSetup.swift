@@ -35,11 +35,15 @@ public struct MemberRequest: Sendable {
     public var overrides: ParameterOverrides
     /// FFT planning effort: `.measure` for runs, `.estimate` for dry runs and tests.
     public var rigor: FFTPlanningRigor
+    /// Worker threads a solver may use for one step (the channel DNS splits its planes; the others use one).
+    public var threads: Int
 
-    public init(member: UInt64, overrides: ParameterOverrides = ParameterOverrides(), rigor: FFTPlanningRigor = .measure) {
+    public init(member: UInt64, overrides: ParameterOverrides = ParameterOverrides(), rigor: FFTPlanningRigor = .measure,
+                threads: Int = 1) {
         self.member = member
         self.overrides = overrides
         self.rigor = rigor
+        self.threads = threads
     }
 
     /// This member's seed: the case's `base` seed plus the member index, unless `--set seed=` gave one (the

@@ -51,6 +51,9 @@ struct SolveCommand: ParsableCommand {
     @Flag(help: "Plan FFTs with FFTW_ESTIMATE instead of FFTW_MEASURE (faster start, slower steps).")
     var estimatePlans = false
 
+    @Option(help: "Worker threads for one step (the channel DNS uses them; the other solvers run on one).")
+    var threads = 1
+
     @Flag(help: "Print no progress, only the final summary and errors.")
     var quiet = false
 
@@ -60,6 +63,7 @@ struct SolveCommand: ParsableCommand {
         guard FileManager.default.isReadableFile(atPath: caseFile) else {
             throw ValidationError("case file \(caseFile) does not exist or is not readable")
         }
+        guard (1...256).contains(threads) else { throw ValidationError("--threads \(threads) must be between 1 and 256") }
         do { _ = try ParameterOverrides(assignments) } catch { throw ValidationError("\(error)") }
         if let server, !(server.hasPrefix("tcp://") || server.hasPrefix("ipc://") || server.hasPrefix("inproc://")) {
             throw ValidationError("--server '\(server)' is not a ZeroMQ endpoint such as tcp://127.0.0.1:5555")
@@ -69,7 +73,7 @@ struct SolveCommand: ParsableCommand {
     func run() throws {
         global.bootstrapLogging()
         let request = MemberRequest(member: member, overrides: try ParameterOverrides(assignments),
-                                    rigor: dryRun || estimatePlans ? .estimate : .measure)
+                                    rigor: dryRun || estimatePlans ? .estimate : .measure, threads: threads)
         let setup = try SolverRegistry.standard.makeMember(casePath: caseFile, request: request)
         var options = RunOptions(member: member, attempt: attempt, stepLimit: steps, finiteCheckInterval: finiteCheckEvery)
         if dryRun {

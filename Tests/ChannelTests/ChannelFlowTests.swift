@@ -128,6 +128,29 @@ private func poiseuilleFlow(driving: ChannelConfiguration.Driving = .pressureGra
     #expect(restarted.checkpoint() == reference.checkpoint())
 }
 
+@Test func twoWorkerThreadsGiveTheOneThreadState() throws {
+    func run(threads: Int) throws -> ChannelFlow {
+        let c = ChannelConfiguration(nx: 16, ny: 33, nz: 24, lx: 4 * .pi, lz: 4 * .pi / 3, viscosity: 1.0 / 180,
+                                     driving: .pressureGradient(1), timeStep: 0.002, courant: 1.0)
+        let flow = try ChannelFlow(configuration: c, rigor: .estimate, threads: threads)
+        flow.setMeanFlow(flow.laminarProfile())
+        flow.addRandomPerturbation(amplitude: 2, seed: 5)
+        for _ in 0..<8 { flow.advance() }
+        return flow
+    }
+    let one = try run(threads: 1), two = try run(threads: 2), three = try run(threads: 3)
+    for other in [two, three] {
+        #expect(other.time == one.time && other.courantRate == one.courantRate)
+        var worst = 0.0, scale = 0.0
+        for i in 0..<one.v.count {
+            worst = max(worst, (other.v[i] - one.v[i]).length, (other.omega[i] - one.omega[i]).length)
+            scale = max(scale, one.v[i].length, one.omega[i].length)
+        }
+        #expect(scale > 0 && worst <= 1e-12 * scale, "threads \(other.threads): max difference \(worst) of \(scale)")
+        #expect(zip(other.meanU, one.meanU).allSatisfy { abs($0 - $1) <= 1e-12 * 20 })
+    }
+}
+
 @Test func pressureOfATollmienSchlichtingWaveMatchesLinearTheory() throws {
     // Linearised x-momentum with continuity (u = i v' / alpha):
     // p = [(U - c) v' - U' v + (i nu / alpha)(D^2 - alpha^2) v'] / (i alpha), U = 1 - y^2.

@@ -51,6 +51,10 @@ struct ChannelFilesTests {
         let full = try ChannelCheckpointFile.read(directory.path("full.h5"))
         let resumed = try ChannelCheckpointFile.read(directory.path("resumed.h5"))
         #expect(full.step == 10 && resumed.step == 10)
+        // The statistics travel in the checkpoint: the resumed run continues the averages of the first half.
+        #expect(resumed.statistics?["counters"]?.first == 10)
         #expect(full == resumed)
+        let summary = try ChannelStatisticsFile.read(directory.path("stats.h5"))
+        #expect(summary.samples == 10 && summary.firstTime > 0 && summary.firstTime < 0.003)
     }
 }

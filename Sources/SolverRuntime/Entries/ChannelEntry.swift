@@ -23,7 +23,9 @@ extension SolverEntry {
             let resolved = file.hasPrefix("/") ? file : URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent(file).path
             restart = try ChannelCheckpointFile.read(resolved)
         }
-        let simulation = try ChannelSimulation(case: spec, restart: restart, rigor: request.rigor)
+        // The implicit solves are OpenBLAS gemms: with more than one worker thread they may use as many.
+        if request.threads > 1 { BLAS.setThreadCount(request.threads) }
+        let simulation = try ChannelSimulation(case: spec, restart: restart, rigor: request.rigor, threads: request.threads)
         if let checkpoint = spec.checkpoint {
             simulation.checkpointObserver = { point in
                 do {
