@@ -23,7 +23,7 @@ struct ChannelStatsCommand: ParsableCommand {
     @Option(help: "Write the folded profiles (and the reference U+ at the same y+) to this CSV file.")
     var csv: String?
 
-    @Option(help: "Also plot U+ and the rms profiles to this PNG (runs python3 with matplotlib on the CSV).")
+    @Option(help: "Also plot U+, the rms profiles and the 1-D spectra to this PNG (python3 with matplotlib and h5py).")
     var png: String?
 
     func run() throws {
@@ -64,7 +64,10 @@ struct ChannelStatsCommand: ParsableCommand {
                 text += "\(s.yPlus[i]),\(s.uPlus[i]),\(referenceAtPoints[i].map { "\($0)" } ?? ""),\(s.uRms[i]),\(s.vRms[i]),\(s.wRms[i]),\(s.uvPlus[i])\n"
             }
             try text.write(toFile: csv, atomically: true, encoding: .utf8)
-            if let png { try Self.plot(csv: csv, png: png, title: "Re_tau \(fmt(s.reTau)), t = \(fmt(s.firstTime))...\(fmt(s.lastTime))") }
+            if let png {
+                try Self.plot(csv: csv, statistics: file, png: png,
+                              title: "Re_tau \(fmt(s.reTau)), t = \(fmt(s.firstTime))...\(fmt(s.lastTime))")
+            }
         }
     }
 
@@ -95,7 +98,9 @@ struct ChannelStatsCommand: ParsableCommand {
         return last.1
     }
 
-    static func plot(csv: String, png: String, title: String) throws {
+    /// Profiles from the CSV; the 1-D spectra (`spectrum_x_*`, `spectrum_z_*` of the statistics file) at the
+    /// point nearest `y+ = 15` and at the centreline, when h5py is importable (else two panels only).
+    static func plot(csv: String, statistics: String, png: String, title: String) throws {
         let script = """
         import csv, sys
         import matplotlib
@@ -103,7 +108,16 @@ struct ChannelStatsCommand: ParsableCommand {
         import matplotlib.pyplot as plt
         rows = list(csv.DictReader(open(sys.argv[1])))
         col = lambda k: [float(r[k]) if r[k] else float("nan") for r in rows]
-        fig, ax = plt.subplots(1, 2, figsize=(11, 4.2))
+        try:
+            import h5py, numpy as np
+            f = h5py.File(sys.argv[4], "r")
+            spectra = {k: f[k][()] for k in f.keys() if k.startswith("spectrum_") or k in ("kx", "kz", "y")}
+            re_tau = float(f.attrs["re_tau"])
+        except Exception as error:
+            print(f"spectra not plotted: {error}", file=sys.stderr)
+            spectra = None
+        fig, axes = plt.subplots(2 if spectra else 1, 2, figsize=(11, 8.4 if spectra else 4.2))
+        ax = axes.flatten()
         ax[0].semilogx(col("y_plus"), col("u_plus"), "o-", ms=3, label="Sluice channel")
         ax[0].semilogx(col("y_plus"), col("u_plus_reference"), "k--", label="MKM 1999")
         ax[0].set_xlabel("y+"); ax[0].set_ylabel("U+"); ax[0].legend(); ax[0].set_xlim(0.5, 200)
@@ -111,11 +125,23 @@ struct ChannelStatsCommand: ParsableCommand {
             ax[1].plot(col("y_plus"), col(k), label=l)
         ax[1].plot(col("y_plus"), [-x for x in col("uv_plus")], label="-<u'v'>+")
         ax[1].set_xlabel("y+"); ax[1].legend(); ax[1].set_xlim(0, 180)
+        if spectra:
+            y = spectra["y"]
+            yplus = (1 - np.abs(y)) * re_tau
+            rows = [(int(np.argmin(np.abs(yplus - 15))), "y+ = %.0f"), (int(np.argmin(np.abs(y))), "centre, y+ = %.0f")]
+            for panel, axis, k in ((2, "x", spectra["kx"]), (3, "z", spectra["kz"])):
+                for row, label in rows:
+                    for name, style in (("uu", "-"), ("vv", "--"), ("ww", ":")):
+                        e = spectra["spectrum_%s_%s" % (axis, name)][row]
+                        ax[panel].loglog(k[1:], np.maximum(e[1:], 1e-16), style,
+                                         label="E_%s, %s" % (name, label % yplus[row]))
+                ax[panel].set_xlabel("k_%s (1/h)" % axis); ax[panel].set_ylabel("1-D spectrum (u_tau^2)")
+                ax[panel].legend(fontsize=7)
         fig.suptitle(sys.argv[3]); fig.tight_layout(); fig.savefig(sys.argv[2], dpi=110)
         """
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", script, csv, png, title]
+        process.arguments = ["python3", "-c", script, csv, png, title, statistics]
         try process.run()
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
