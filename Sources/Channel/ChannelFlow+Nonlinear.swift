@@ -2,14 +2,6 @@ import Dispatch
 import SolverKit
 
 extension ChannelFlow {
-    /// `hv`, `hg` and the (0,0) products from the current state: `u, v, w` on the 3/2-padded grid plane by plane,
-    /// the six products `uu, uv, uw, vv, vw, ww` back to the truncated spectrum, then the `y` derivatives by DCT.
-    /// Also sets ``courantRate``.
-    func computeNonlinearTerms() {
-        formProducts()
-        combineProducts()
-    }
-
     /// The six product spectra `uu, uv, uw, vv, vw, ww` into ``products`` (dealiased in x and z), and
     /// ``courantRate``, from the current state. The `y` planes are independent: with ``threads`` > 1 they are
     /// split into contiguous blocks, one per worker, each with its own padded scratch (FFTW's new-array execute is

@@ -8,23 +8,27 @@ extension ChannelFlow {
         let dt = timeStep
         var courantMax = 0.0
         for s in 0..<scheme.stages {
-            let t0 = DispatchTime.now().uptimeNanoseconds
-            formProducts()
-            let t1 = DispatchTime.now().uptimeNanoseconds
-            combineProducts()
-            let t2 = DispatchTime.now().uptimeNanoseconds
+            phase(0) { formProducts() }
+            phase(1) { combineProducts() }
             courantMax = max(courantMax, courantRate)
-            advanceWavenumbers(stage: s, dt: dt)
-            advanceMean(stage: s, dt: dt)
-            let t3 = DispatchTime.now().uptimeNanoseconds
-            phaseSeconds[0] += Double(t1 - t0) * 1e-9
-            phaseSeconds[1] += Double(t2 - t1) * 1e-9
-            phaseSeconds[2] += Double(t3 - t2) * 1e-9
+            phase(2) {
+                advanceWavenumbers(stage: s, dt: dt)
+                advanceMean(stage: s, dt: dt)
+            }
         }
         courantRate = courantMax
         step += 1
         time += dt
         adaptTimeStep()
+    }
+
+    /// Runs `body`, adding its wall time to ``phaseSeconds``[`index`] when ``measureTransforms`` is set.
+    @inline(__always)
+    private func phase(_ index: Int, _ body: () -> Void) {
+        guard measureTransforms else { body(); return }
+        let start = DispatchTime.now().uptimeNanoseconds
+        body()
+        phaseSeconds[index] += Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
     }
 
     /// Courant number of the last step (`dt * courantRate`).

@@ -101,8 +101,8 @@ public final class ChannelFlow {
     /// Seconds spent inside FFTW calls (2-D FFTs and DCTs) since creation, when ``measureTransforms`` is set.
     public var transformSeconds = 0.0
     public var measureTransforms = false
-    /// Seconds in the three phases of the stages since creation: products (FFTs), their combination and `y`
-    /// derivatives, the implicit solves.
+    /// Seconds in the three phases of the stages while ``measureTransforms`` is set: products (FFTs), their
+    /// combination and `y` derivatives, the implicit solves (with the mean flow).
     public var phaseSeconds = [0.0, 0.0, 0.0]
 
     /// - Parameter threads: worker threads for the nonlinear products (the bulk of a step); at least 1.

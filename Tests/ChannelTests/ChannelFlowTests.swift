@@ -54,14 +54,21 @@ private func poiseuilleFlow(driving: ChannelConfiguration.Driving = .pressureGra
     #expect(abs(mode.c.re - 0.24989154) < 1e-7 && abs(mode.c.im - 0.00223497) < 1e-7, "c = \(mode.c)")
 }
 
-@Test func tollmienSchlichtingWaveGrowsAtTheOrrSommerfeldRate() throws {
-    let n = 64
+/// Laminar flow at Re = 7500 (centreline velocity 1) plus the least-stable Orr-Sommerfeld mode (alpha = 1) at
+/// amplitude 1e-6, and that mode.
+private func tollmienSchlichtingFlow(intervals n: Int) throws -> (ChannelFlow, OrrSommerfeld.Mode) {
     let mode = try OrrSommerfeld.leastStableMode(reynolds: 7500, alpha: 1, intervals: n)
     let c = ChannelConfiguration(nx: 4, ny: n + 1, nz: 2, lx: 2 * .pi, lz: 1, viscosity: 1.0 / 7500,
                                  driving: .pressureGradient(2.0 / 7500), timeStep: 0.02)
     let flow = try ChannelFlow(configuration: c, rigor: .estimate)
     flow.setMeanFlow(flow.laminarProfile())
     flow.addMode(ix: 1, jz: 0, v: mode.v.map { $0 * 1e-6 }, omega: Array(repeating: .zero, count: n + 1))
+    return (flow, mode)
+}
+
+@Test func tollmienSchlichtingWaveGrowsAtTheOrrSommerfeldRate() throws {
+    let n = 64
+    let (flow, mode) = try tollmienSchlichtingFlow(intervals: n)
     for _ in 0..<100 { flow.advance() }
     let (t0, e0) = (flow.time, flow.fluctuationEnergy())
     for _ in 0..<2000 { flow.advance() }
@@ -155,12 +162,7 @@ private func poiseuilleFlow(driving: ChannelConfiguration.Driving = .pressureGra
     // Linearised x-momentum with continuity (u = i v' / alpha):
     // p = [(U - c) v' - U' v + (i nu / alpha)(D^2 - alpha^2) v'] / (i alpha), U = 1 - y^2.
     let n = 48
-    let mode = try OrrSommerfeld.leastStableMode(reynolds: 7500, alpha: 1, intervals: n)
-    let c = ChannelConfiguration(nx: 4, ny: n + 1, nz: 2, lx: 2 * .pi, lz: 1, viscosity: 1.0 / 7500,
-                                 driving: .pressureGradient(2.0 / 7500), timeStep: 0.02)
-    let flow = try ChannelFlow(configuration: c, rigor: .estimate)
-    flow.setMeanFlow(flow.laminarProfile())
-    flow.addMode(ix: 1, jz: 0, v: mode.v.map { $0 * 1e-6 }, omega: Array(repeating: .zero, count: n + 1))
+    let (flow, mode) = try tollmienSchlichtingFlow(intervals: n)
     for _ in 0..<50 { flow.advance() }
     let pressure = flow.pressureSpectrum()
     let v = (0...n).map { flow.v[$0 * flow.pairs + 1] }
